@@ -1,0 +1,65 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Each layer of the service is its own module; dependencies point one way:
+// CHiredis → RedisClient → SessionStore → RestSessionsAPI ← HTTPServer, all wired in rest-sessions.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "rest-sessions",
+    products: [
+        .executable(name: "rest-sessions", targets: ["rest-sessions"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // Debian's hiredis.pc makes SwiftPM warn, so the module map links hiredis itself.
+        .systemLibrary(name: "CHiredis"),
+        .target(
+            name: "RedisClient",
+            dependencies: ["CHiredis", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "JSONText", swiftSettings: swiftSettings),
+        .target(
+            name: "SessionStore",
+            dependencies: ["RedisClient", "JSONText", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "HTTPServer",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RestSessionsAPI",
+            dependencies: ["HTTPServer", "SessionStore", "JSONText", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "rest-sessions",
+            dependencies: [
+                "RestSessionsAPI", "HTTPServer", "SessionStore", "RedisClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient"], swiftSettings: swiftSettings),
+        .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: swiftSettings),
+        .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "RedisClient", "JSONText"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RestSessionsAPITests",
+            dependencies: ["RestSessionsAPI", "HTTPServer", "SessionStore", "RedisClient", "JSONText"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "RestSessionsTests", dependencies: ["rest-sessions"], swiftSettings: swiftSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)

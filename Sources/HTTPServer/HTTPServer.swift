@@ -1,0 +1,1 @@
+// The HTTPServer layer lands here.

@@ -1,0 +1,1 @@
+// The JSONText layer lands here.

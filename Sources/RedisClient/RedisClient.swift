@@ -1,0 +1,1 @@
+// The RedisClient layer lands here.

@@ -1,0 +1,1 @@
+// The RestSessionsAPI layer lands here.

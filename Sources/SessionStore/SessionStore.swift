@@ -1,0 +1,1 @@
+// The SessionStore layer lands here.

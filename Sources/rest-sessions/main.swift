@@ -1,0 +1,1 @@
+print("rest-sessions: the executable lands with the REST API")
