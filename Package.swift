@@ -59,7 +59,11 @@ let package = Package(
             dependencies: ["RestSessionsAPI", "HTTPServer", "SessionStore", "RedisClient", "JSONText"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "RestSessionsTests", dependencies: ["rest-sessions"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RestSessionsTests",
+            dependencies: ["rest-sessions", "RedisClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
