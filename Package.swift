@@ -61,7 +61,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RestSessionsTests",
-            dependencies: ["rest-sessions", "RedisClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "rest-sessions", "RedisClient", "SessionStore", "HTTPServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
     ],

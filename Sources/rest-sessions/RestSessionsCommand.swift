@@ -86,6 +86,7 @@ struct RestSessionsCommand: ParsableCommand {
             FileHandle.standardError.write(Data("rest-sessions: \(error.message)\n".utf8))
             Foundation.exit(2)
         }
+        LoggingSetup.bootstrap(level: settings.logLevel)
         Service(settings: settings).run()
     }
 }
