@@ -41,7 +41,7 @@ enum ResponseBody {
     }
 
     static func error(_ error: APIError) -> [UInt8] {
-        error(name: error.name, message: error.message)
+        Self.error(name: error.name, message: error.message)
     }
 
     static func error(name: String, message: String) -> [UInt8] {

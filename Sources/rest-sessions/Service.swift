@@ -46,8 +46,10 @@ final class Service: Sendable {
                 "redis": "\(Self.describe(redisConfiguration))",
                 "namespace": "\(settings.namespace)",
             ])
-        installSignalHandlers { signalName in self.stop(after: signalName, server: server, store: store, redis: redis) }
-        dispatchMain()
+        let signalSources = installSignalHandlers { signalName in
+            self.stop(after: signalName, server: server, store: store, redis: redis)
+        }
+        withExtendedLifetime(signalSources) { dispatchMain() }
     }
 
     private func stop(after signalName: String, server: HTTPServer, store: SessionStore, redis: RedisClient) {
@@ -65,18 +67,16 @@ final class Service: Sendable {
     }
 
     /// The signals are ignored first so their default action (terminating at once) never runs.
-    private func installSignalHandlers(_ handler: @escaping @Sendable (String) -> Void) {
-        for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
+    /// The sources must stay alive for the signals to be handled.
+    private func installSignalHandlers(_ handler: @escaping @Sendable (String) -> Void) -> [any DispatchSourceSignal] {
+        [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")].map { number, name in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
             source.setEventHandler { handler(name) }
             source.resume()
-            Self.signalSources.withLock { $0.append(source) }
+            return source
         }
     }
-
-    /// Keeps the signal sources alive for the life of the process.
-    private static let signalSources = Mutex<[any DispatchSourceSignal]>([])
 
     private func listeningDescription(ports: [Int]?) -> String {
         let tcpHost = settings.host.contains(":") ? "[\(settings.host)]" : settings.host

@@ -1,5 +1,6 @@
 import HTTPServer
 import RedisClient
+import SessionStore
 import Testing
 
 @testable import rest_sessions
