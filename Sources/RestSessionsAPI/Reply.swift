@@ -12,7 +12,7 @@ struct Reply: Sendable {
     static let jsonHeaders = HTTPHeaders([("Content-Type", "application/json; charset=utf-8")])
     static let textHeaders = HTTPHeaders([("Content-Type", "text/plain; charset=utf-8")])
 
-    let responder: HTTPResponder
+    let respond: @Sendable (HTTPResponse) -> Void
     let access: AccessEntry?
 
     func json(_ body: [UInt8], status: HTTPStatus = .ok) {
@@ -26,7 +26,7 @@ struct Reply: Sendable {
     }
 
     func send(_ response: HTTPResponse) {
-        responder.respond(response)
+        respond(response)
         if let access {
             access.log.record(method: access.method, path: access.path, status: response.status.code, startedAt: access.start)
         }

@@ -18,9 +18,14 @@ public final class RestSessionsAPI: HTTPHandler {
     }
 
     public func handle(_ request: HTTPRequest, responder: HTTPResponder) {
+        handle(request, respond: responder.respond)
+    }
+
+    /// `respond` runs exactly once, on whichever queue the answer is ready.
+    func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         let route = Route(pathSegments: request.pathSegments)
         let reply = Reply(
-            responder: responder,
+            respond: respond,
             access: accessLog.map { log in
                 Reply.AccessEntry(
                     log: log, method: request.method.rawValue,
