@@ -6,7 +6,7 @@ import Testing
     static let token = String(repeating: "a", count: 64)
 
     @Test(arguments: [
-        (HTTPMethod.PUT, "/\(app)/create/u1?ip=1.2.3.4", #"{"a":1}"#),
+        (HTTPMethod.PUT, "/\(app)/create/u1?ip=1.2.3.4", Optional(#"{"a":1}"#)),
         (.GET, "/\(app)/get/\(token)", nil),
         (.POST, "/\(app)/set/\(token)", #"{"a":1}"#),
         (.DELETE, "/\(app)/kill/\(token)", nil),

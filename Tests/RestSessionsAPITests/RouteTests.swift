@@ -123,7 +123,7 @@ import Testing
             let response = await context.request(.GET, "/\(Self.app)/soapp?dt=60")
             #expect(response.status == 200 && response.isJSON)
             #expect(!response.text.contains(older) && !response.text.contains(newer))
-            #expect(response.textIgnoringIdle.hasPrefix(#"{"sessions":[{"id":"u2","r":0,"w":1,"ttl":7200,"idle":0,"ip":"2.2.2.2","d":{"k":"v"}},{"id":"u1""#), "\(response.text)")
+            #expect(response.textIgnoringIdle.hasPrefix(#"{"sessions":[{"id":"u2","r":1,"w":1,"ttl":7200,"idle":0,"ip":"2.2.2.2","d":{"k":"v"}},{"id":"u1""#), "\(response.text)")
         }
     }
 
@@ -134,7 +134,7 @@ import Testing
             _ = try await context.create(id: "u2")
             let response = await context.request(.GET, "/\(Self.app)/soid/u1")
             #expect(response.status == 200 && response.isJSON)
-            #expect(response.text.hasPrefix(#"{"sessions":[{"id":"u1","r":0,"#) && !response.text.contains(token))
+            #expect(response.text.hasPrefix(#"{"sessions":[{"id":"u1","r":1,"#) && !response.text.contains(token))
             #expect(response.text.components(separatedBy: #"{"id":"u1""#).count == 3)
             let none = await context.request(.GET, "/\(Self.app)/soid/nobody")
             #expect(none.status == 200 && none.text == #"{"sessions":[]}"#)
