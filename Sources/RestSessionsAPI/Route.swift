@@ -57,13 +57,7 @@ enum Route: Sendable {
 
     /// The `Allow` header of 405 and OPTIONS answers.
     var allowedMethods: String {
-        switch method {
-        case .GET: "GET, HEAD, OPTIONS"
-        case .PUT: "PUT, OPTIONS"
-        case .POST: "POST, OPTIONS"
-        case .DELETE: "DELETE, OPTIONS"
-        case .HEAD, .OPTIONS: "OPTIONS"
-        }
+        method == .GET ? "GET, HEAD, OPTIONS" : "\(method.rawValue), OPTIONS"
     }
 
     /// The index in the raw path's `/`-separated parts of a token, hidden in access lines.
