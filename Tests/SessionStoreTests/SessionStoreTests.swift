@@ -1,4 +1,5 @@
 import JSONText
+import Logging
 import RedisClient
 import Testing
 @testable import SessionStore
@@ -217,6 +218,21 @@ import Testing
         let result = await fixture.result { fixture.store.set(app: StoreFixture.app, token: token, data: .object(JSONObject([(key: "a", value: .number("1"))])), completion: $0) }
         #expect(result.failure?.name == "internalError")
         #expect(try await fixture.hash(token)["w"] == "1")
+    }
+
+    @Test func unreachableRedisIsRedisUnavailable() async throws {
+        var configuration = RedisConfiguration()
+        // The discard port: nothing listens there on a test machine, so connecting is refused.
+        configuration.endpoint = .tcp(host: "127.0.0.1", port: 9)
+        let redis = RedisClient(configuration: configuration, logger: Logger(label: "SessionCacheTests"))
+        redis.connect()
+        defer { redis.close() }
+        let store = SessionStore(redis: redis, configuration: SessionStoreConfiguration(), logger: Logger(label: "SessionCacheTests"))
+        let result = await withCheckedContinuation { continuation in
+            store.get(app: "abc", token: StoreFixture.token("A")) { continuation.resume(returning: $0) }
+        }
+        #expect(result.failure == .redisUnavailable)
+        #expect(result.failure?.isRedisUnavailable == true)
     }
 }
 
