@@ -26,10 +26,9 @@ final class HTTPConnection: @unchecked Sendable {
     private var output: [UInt8] = []
     private var outputOffset = 0
 
-    /// No more requests are parsed: after a non-keep-alive request, an error, the client's EOF or shutdown.
+    /// No more requests are parsed: after a non-keep-alive request, an error or shutdown.
     private var stopsParsing = false
     private var parserNeedsBytes = true
-    private var peerClosed = false
     private var closesAfterOutput = false
     private var isPumping = false
     private var needsPump = false
@@ -87,13 +86,9 @@ final class HTTPConnection: @unchecked Sendable {
         case .wouldBlock:
             return
         case .endOfFile:
-            if phase == .lingering {
-                close()
-                return
-            }
-            peerClosed = true
-            stopsParsing = true
-            pump()
+            // As nginx does by default, a client that stops sending has gone: what it still has
+            // coming is dropped rather than kept waiting for handlers (a later respond is ignored).
+            close()
         case .failed(let error):
             context.logger.debug("connection read failed", metadata: ["error": "\(error)"])
             close()
@@ -131,7 +126,7 @@ final class HTTPConnection: @unchecked Sendable {
         } while phase != .closed && (needsPump || canParse)
         isPumping = false
         guard phase != .closed else { return }
-        if !peerClosed && parser.isReceivingHead && !readSuspended && !stopsParsing {
+        if parser.isReceivingHead && !readSuspended && !stopsParsing {
             headStartedAt = headStartedAt ?? Self.now()
         } else {
             headStartedAt = nil
@@ -181,6 +176,7 @@ final class HTTPConnection: @unchecked Sendable {
     /// Answers what has been read, the last response saying `Connection: close`, then closes. A
     /// request half received may still complete (as the last); idle connections close at once.
     func finishForShutdown() {
+        if phase == .lingering { close() }
         guard phase == .open, !(parser.isReceivingRequest && !stopsParsing) else { return }
         stopsParsing = true
         if let last = slots.indices.last {
@@ -261,16 +257,12 @@ final class HTTPConnection: @unchecked Sendable {
         outputOffset = 0
         if closesAfterOutput {
             startLingering()
-        } else if slots.isEmpty && (peerClosed || (stopsParsing && worker.isShuttingDown)) {
+        } else if slots.isEmpty && stopsParsing && worker.isShuttingDown {
             close()
         }
     }
 
     private func startLingering() {
-        if peerClosed {
-            close()
-            return
-        }
         phase = .lingering
         socket.shutdownWriting()
         lingerDeadline = Self.now() + min(Self.lingerDuration, limits.headerTimeout.nanoseconds)
