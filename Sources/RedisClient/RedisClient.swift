@@ -42,11 +42,12 @@ public final class RedisClient: Sendable {
 
     /// completion runs exactly once, on a queue of the client: do not block in it.
     public func send(_ command: RedisCommand, completion: @escaping @Sendable (Result<RedisReply, RedisError>) -> Void) {
+        let connection = nextReadyConnection()
         if let reason = command.unsupportedReason {
-            completion(.failure(.unsupportedCommand(reason)))
+            connection.queue.async { completion(.failure(.unsupportedCommand(reason))) }
             return
         }
-        nextReadyConnection().send(command, completion: completion)
+        connection.send(command, completion: completion)
     }
 
     public func send(_ command: RedisCommand) async throws(RedisError) -> RedisReply {

@@ -7,20 +7,14 @@ import Testing
     @Test func recoversAfterRedisRestarts() async throws {
         let server = try TestRedisServer()
         try await server.start()
-        var configuration = try RedisConfiguration(url: server.url)
-        configuration.commandTimeout = .seconds(30)
-        configuration.connectionCount = 1
-        let client = TestEnvironment.connectedClient(configuration)
+        let client = try TestEnvironment.singleConnectionClient(url: server.url, commandTimeout: .seconds(30))
         defer { client.close() }
         let observer = TestEnvironment.connectedClient(try RedisConfiguration(url: server.url))
         defer { observer.close() }
         #expect(try await client.send(RedisCommand("SET", "k", "v")) == .simpleString("OK"))
 
         // A command in flight when Redis dies fails with connectionLost (long before its 30 s deadline).
-        let blocked = Task { await client.failure(of: RedisCommand("BLPOP", "never-filled", "0")) }
-        #expect(await TestEnvironment.eventually {
-            (try? await observer.send(RedisCommand("CLIENT", "LIST")))?.string?.contains("cmd=blpop") == true
-        })
+        let blocked = try await TestEnvironment.blockInBLPOP(client, observer: observer)
         server.stop()
         #expect(await blocked.value == .connectionLost)
 
@@ -37,10 +31,7 @@ import Testing
     @Test func commandsPastTheirDeadlineTimeOutAndTheConnectionRecovers() async throws {
         let server = try TestRedisServer()
         try await server.start()
-        var configuration = try RedisConfiguration(url: server.url)
-        configuration.commandTimeout = .milliseconds(200)
-        configuration.connectionCount = 1
-        let client = TestEnvironment.connectedClient(configuration)
+        let client = try TestEnvironment.singleConnectionClient(url: server.url, commandTimeout: .milliseconds(200))
         defer { client.close() }
         #expect(await client.pingSucceeds())
 
@@ -107,21 +98,12 @@ import Testing
     }
 
     @Test func closeFailsPendingCommands() async throws {
-        var configuration = try TestEnvironment.sharedConfiguration()
-        configuration.commandTimeout = .seconds(30)
-        configuration.connectionCount = 1
-        let client = TestEnvironment.connectedClient(configuration)
-        let observer = TestEnvironment.connectedClient(try TestEnvironment.sharedConfiguration())
+        let url = try TestEnvironment.variable("RS_TEST_REDIS_URL")
+        let client = try TestEnvironment.singleConnectionClient(url: url, commandTimeout: .seconds(30))
+        let observer = TestEnvironment.connectedClient(try RedisConfiguration(url: url))
         defer { observer.close() }
-        let key = TestEnvironment.keyPrefix() + "never-filled"
-        let name = "closing-\(UInt32.random(in: 0...UInt32.max))"
-        #expect(try await client.send(RedisCommand("CLIENT", "SETNAME", name)) == .simpleString("OK"))
 
-        let blocked = Task { await client.failure(of: RedisCommand("BLPOP", key, "0")) }
-        #expect(await TestEnvironment.eventually {
-            let clients = (try? await observer.send(RedisCommand("CLIENT", "LIST")))?.string ?? ""
-            return clients.split(separator: "\n").contains { $0.contains("name=\(name) ") && $0.contains("cmd=blpop") }
-        })
+        let blocked = try await TestEnvironment.blockInBLPOP(client, observer: observer)
         client.close()
         #expect(await blocked.value == .connectionLost)
         #expect(await client.failure(of: RedisCommand("PING")) == .notConnected)
@@ -137,5 +119,30 @@ import Testing
         #expect(await client.failure(of: RedisCommand("PING")) == .notConnected)
         #expect(await client.failure(of: RedisCommand("PING")) == .notConnected)
         #expect(!client.isConnected)
+    }
+
+    @Test func aStalledConnectionBoundsItsPendingCommands() async throws {
+        let server = try TestRedisServer()
+        try await server.start()
+        let client = try TestEnvironment.singleConnectionClient(url: server.url, commandTimeout: .seconds(60))
+        defer { client.close() }
+        #expect(await client.pingSucceeds())
+
+        // Redis sleeps on the first command, so every command behind it stays pending.
+        async let sleeping = client.failure(of: RedisCommand("DEBUG", "SLEEP", "5"))
+        let limit = 100_000
+        let outcomes = await withTaskGroup(of: RedisError?.self) { group in
+            for index in 0..<limit {
+                group.addTask { await client.failure(of: RedisCommand("ECHO", "\(index)")) }
+            }
+            var outcomes: [RedisError?] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+        #expect(await sleeping == nil)
+        let rejected = outcomes.filter { $0 == .tooManyPendingCommands }.count
+        #expect(rejected >= 1, "the command past the limit failed fast")
+        #expect(outcomes.allSatisfy { $0 == nil || $0 == .tooManyPendingCommands })
+        #expect(try await client.send(RedisCommand("ECHO", "afterwards")).string == "afterwards")
     }
 }

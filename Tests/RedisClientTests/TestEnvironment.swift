@@ -42,6 +42,27 @@ enum TestEnvironment {
         return client
     }
 
+    /// One command connection, so that a command holding up Redis holds up the ones behind it.
+    static func singleConnectionClient(url: String, commandTimeout: Duration) throws -> RedisClient {
+        var configuration = try RedisConfiguration(url: url)
+        configuration.commandTimeout = commandTimeout
+        configuration.connectionCount = 1
+        return connectedClient(configuration)
+    }
+
+    /// Sends a BLPOP that never returns on `client` (one connection) and waits until `observer` sees
+    /// Redis blocked in it; the task yields the BLPOP's failure.
+    static func blockInBLPOP(_ client: RedisClient, observer: RedisClient) async throws -> Task<RedisError?, Never> {
+        let name = "blocked-\(UInt64.random(in: 0...UInt64.max))"
+        #expect(try await client.send(RedisCommand("CLIENT", "SETNAME", name)) == .simpleString("OK"))
+        let blocked = Task { await client.failure(of: RedisCommand("BLPOP", keyPrefix() + "never-filled", "0")) }
+        #expect(await eventually {
+            let clients = (try? await observer.send(RedisCommand("CLIENT", "LIST")))?.string ?? ""
+            return clients.split(separator: "\n").contains { $0.contains("name=\(name) ") && $0.contains("cmd=blpop") }
+        })
+        return blocked
+    }
+
     /// Polls `condition` every 20 ms until it holds or `timeout` passes (for recovery, never for timing).
     static func eventually(within timeout: Duration = .seconds(15), _ condition: () async -> Bool) async -> Bool {
         let clock = ContinuousClock()
