@@ -110,6 +110,18 @@ import Testing
         #expect(!client.isConnected)
     }
 
+    @Test func aConnectAttemptThatHangsTimesOut() async throws {
+        let listener = try SilentListener()
+        var configuration = try RedisConfiguration(url: "redis://:password@127.0.0.1:\(listener.port)")
+        configuration.connectTimeout = .milliseconds(300)
+        configuration.commandTimeout = .seconds(60)
+        let client = TestEnvironment.connectedClient(configuration)
+        defer { client.close() }
+        // Queued behind an AUTH that is never answered: fails when the attempt times out, not after 60 s.
+        #expect(await client.failure(of: RedisCommand("PING")) == .notConnected)
+        #expect(!client.isConnected)
+    }
+
     @Test func aFailedFirstAttemptFailsQueuedCommands() async throws {
         let server = try TestRedisServer()  // never started: nothing listens on its port
         var configuration = try RedisConfiguration(url: server.url)
