@@ -5,10 +5,8 @@ import Testing
 /// Tests with a redis-server of their own (restarts, passwords, sockets, stalls).
 @Suite struct ConnectionTests {
     @Test func recoversAfterRedisRestarts() async throws {
-        let server = try TestRedisServer()
-        try await server.start()
-        let client = try TestEnvironment.singleConnectionClient(url: server.url, commandTimeout: .seconds(30))
-        defer { client.close() }
+        let (server, client) = try await TestEnvironment.ownServerWithClient(commandTimeout: .seconds(30))
+        defer { client.close(); server.stop() }  // also keeps the server alive until here
         let observer = TestEnvironment.connectedClient(try RedisConfiguration(url: server.url))
         defer { observer.close() }
         #expect(try await client.send(RedisCommand("SET", "k", "v")) == .simpleString("OK"))
@@ -29,10 +27,8 @@ import Testing
     }
 
     @Test func commandsPastTheirDeadlineTimeOutAndTheConnectionRecovers() async throws {
-        let server = try TestRedisServer()
-        try await server.start()
-        let client = try TestEnvironment.singleConnectionClient(url: server.url, commandTimeout: .milliseconds(200))
-        defer { client.close() }
+        let (server, client) = try await TestEnvironment.ownServerWithClient(commandTimeout: .milliseconds(200))
+        defer { client.close(); server.stop() }  // also keeps the server alive until here
         #expect(await client.pingSucceeds())
 
         async let sleeping = client.failure(of: RedisCommand("DEBUG", "SLEEP", "1"))
@@ -134,10 +130,8 @@ import Testing
     }
 
     @Test func aStalledConnectionBoundsItsPendingCommands() async throws {
-        let server = try TestRedisServer()
-        try await server.start()
-        let client = try TestEnvironment.singleConnectionClient(url: server.url, commandTimeout: .seconds(60))
-        defer { client.close() }
+        let (server, client) = try await TestEnvironment.ownServerWithClient(commandTimeout: .seconds(60))
+        defer { client.close(); server.stop() }  // also keeps the server alive until here
         #expect(await client.pingSucceeds())
 
         // Redis sleeps on the first command, so every command behind it stays pending.
