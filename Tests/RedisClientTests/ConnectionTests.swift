@@ -46,6 +46,7 @@ import Testing
     @Test func authenticatesAndSelectsTheDatabase() async throws {
         let server = try TestRedisServer(["--requirepass", "s3cret p@ss"])
         try await server.start()
+        defer { server.stop() }  // also keeps the server alive until here
 
         var configuration = try RedisConfiguration(url: "redis://:s3cret%20p%40ss@127.0.0.1:\(server.port)/3")
         configuration.connectionCount = 3
@@ -84,6 +85,7 @@ import Testing
     @Test func connectsThroughAUnixSocket() async throws {
         let server = try TestRedisServer(unixSocket: true)
         try await server.start()
+        defer { server.stop() }  // also keeps the server alive until here
         let configuration = try RedisConfiguration(url: "unix://\(server.socketPath)?db=2")
         let client = TestEnvironment.connectedClient(configuration)
         defer { client.close() }
@@ -108,6 +110,7 @@ import Testing
 
     @Test func aConnectAttemptThatHangsTimesOut() async throws {
         let listener = try SilentListener()
+        defer { withExtendedLifetime(listener) {} }
         var configuration = try RedisConfiguration(url: "redis://:password@127.0.0.1:\(listener.port)")
         configuration.connectTimeout = .milliseconds(300)
         configuration.commandTimeout = .seconds(60)
