@@ -5,10 +5,8 @@ import Testing
 /// Tests with a redis-server of their own (restarts, passwords, sockets, stalls).
 @Suite struct ConnectionTests {
     @Test func recoversAfterRedisRestarts() async throws {
-        let server = try TestRedisServer()
-        try await server.start()
-        let client = try TestEnvironment.singleConnectionClient(url: server.url, commandTimeout: .seconds(30))
-        defer { client.close() }
+        let (server, client) = try await TestEnvironment.ownServerWithClient(commandTimeout: .seconds(30))
+        defer { client.close(); server.stop() }  // also keeps the server alive until here
         let observer = TestEnvironment.connectedClient(try RedisConfiguration(url: server.url))
         defer { observer.close() }
         #expect(try await client.send(RedisCommand("SET", "k", "v")) == .simpleString("OK"))
@@ -29,10 +27,8 @@ import Testing
     }
 
     @Test func commandsPastTheirDeadlineTimeOutAndTheConnectionRecovers() async throws {
-        let server = try TestRedisServer()
-        try await server.start()
-        let client = try TestEnvironment.singleConnectionClient(url: server.url, commandTimeout: .milliseconds(200))
-        defer { client.close() }
+        let (server, client) = try await TestEnvironment.ownServerWithClient(commandTimeout: .milliseconds(200))
+        defer { client.close(); server.stop() }  // also keeps the server alive until here
         #expect(await client.pingSucceeds())
 
         async let sleeping = client.failure(of: RedisCommand("DEBUG", "SLEEP", "1"))
@@ -50,6 +46,7 @@ import Testing
     @Test func authenticatesAndSelectsTheDatabase() async throws {
         let server = try TestRedisServer(["--requirepass", "s3cret p@ss"])
         try await server.start()
+        defer { server.stop() }  // also keeps the server alive until here
 
         var configuration = try RedisConfiguration(url: "redis://:s3cret%20p%40ss@127.0.0.1:\(server.port)/3")
         configuration.connectionCount = 3
@@ -88,6 +85,7 @@ import Testing
     @Test func connectsThroughAUnixSocket() async throws {
         let server = try TestRedisServer(unixSocket: true)
         try await server.start()
+        defer { server.stop() }  // also keeps the server alive until here
         let configuration = try RedisConfiguration(url: "unix://\(server.socketPath)?db=2")
         let client = TestEnvironment.connectedClient(configuration)
         defer { client.close() }
@@ -110,6 +108,19 @@ import Testing
         #expect(!client.isConnected)
     }
 
+    @Test func aConnectAttemptThatHangsTimesOut() async throws {
+        let listener = try SilentListener()
+        defer { withExtendedLifetime(listener) {} }
+        var configuration = try RedisConfiguration(url: "redis://:password@127.0.0.1:\(listener.port)")
+        configuration.connectTimeout = .milliseconds(300)
+        configuration.commandTimeout = .seconds(60)
+        let client = TestEnvironment.connectedClient(configuration)
+        defer { client.close() }
+        // Queued behind an AUTH that is never answered: fails when the attempt times out, not after 60 s.
+        #expect(await client.failure(of: RedisCommand("PING")) == .notConnected)
+        #expect(!client.isConnected)
+    }
+
     @Test func aFailedFirstAttemptFailsQueuedCommands() async throws {
         let server = try TestRedisServer()  // never started: nothing listens on its port
         var configuration = try RedisConfiguration(url: server.url)
@@ -122,10 +133,8 @@ import Testing
     }
 
     @Test func aStalledConnectionBoundsItsPendingCommands() async throws {
-        let server = try TestRedisServer()
-        try await server.start()
-        let client = try TestEnvironment.singleConnectionClient(url: server.url, commandTimeout: .seconds(60))
-        defer { client.close() }
+        let (server, client) = try await TestEnvironment.ownServerWithClient(commandTimeout: .seconds(60))
+        defer { client.close(); server.stop() }  // also keeps the server alive until here
         #expect(await client.pingSucceeds())
 
         // Redis sleeps on the first command, so every command behind it stays pending.

@@ -40,6 +40,7 @@ final class MessageInbox: Sendable {
     @Test func subscribesAgainAfterRedisRestarts() async throws {
         let server = try TestRedisServer()
         try await server.start()
+        defer { server.stop() }  // also keeps the server alive until here
         let subscriber = TestEnvironment.connectedClient(try RedisConfiguration(url: server.url))
         defer { subscriber.close() }
         let publisher = TestEnvironment.connectedClient(try RedisConfiguration(url: server.url))

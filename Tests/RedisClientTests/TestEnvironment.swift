@@ -50,6 +50,13 @@ enum TestEnvironment {
         return connectedClient(configuration)
     }
 
+    /// A started server of the test's own and a single-connection client of it.
+    static func ownServerWithClient(commandTimeout: Duration) async throws -> (TestRedisServer, RedisClient) {
+        let server = try TestRedisServer()
+        try await server.start()
+        return (server, try singleConnectionClient(url: server.url, commandTimeout: commandTimeout))
+    }
+
     /// Sends a BLPOP that never returns on `client` (one connection) and waits until `observer` sees
     /// Redis blocked in it; the task yields the BLPOP's failure.
     static func blockInBLPOP(_ client: RedisClient, observer: RedisClient) async throws -> Task<RedisError?, Never> {

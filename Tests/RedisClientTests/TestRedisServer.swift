@@ -67,6 +67,11 @@ final class TestRedisServer {
     private static func freePort() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }
+        return try bindToFreePort(descriptor)
+    }
+
+    /// Binds `descriptor` to a free loopback port and returns the port.
+    static func bindToFreePort(_ descriptor: Int32) throws -> Int {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
