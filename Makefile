@@ -48,11 +48,12 @@ fuzz:
 fuzz-smoke:
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=60
 
-# Every test under AddressSanitizer, then ThreadSanitizer (own scratch paths). SANITIZE_TEST_FLAGS
+# Every test (Swift Testing; XCTest's own runner leaks at exit) under AddressSanitizer, then
+# ThreadSanitizer, with their own scratch paths. SANITIZE_TEST_FLAGS
 # narrows the run, e.g. SANITIZE_TEST_FLAGS="--filter HTTPServerTests".
 SANITIZE_TEST_FLAGS ?=
 sanitize:
 	$(SWIFT) build --build-tests --scratch-path .build-asan --sanitize=address
-	scripts/with-test-redis.sh $(SWIFT) test --skip-build --scratch-path .build-asan --sanitize=address $(SANITIZE_TEST_FLAGS)
+	scripts/with-test-redis.sh $(SWIFT) test --skip-build --disable-xctest --scratch-path .build-asan --sanitize=address $(SANITIZE_TEST_FLAGS)
 	$(SWIFT) build --build-tests --scratch-path .build-tsan --sanitize=thread
-	scripts/with-test-redis.sh $(SWIFT) test --skip-build --scratch-path .build-tsan --sanitize=thread $(SANITIZE_TEST_FLAGS)
+	scripts/with-test-redis.sh $(SWIFT) test --skip-build --disable-xctest --scratch-path .build-tsan --sanitize=thread $(SANITIZE_TEST_FLAGS)
