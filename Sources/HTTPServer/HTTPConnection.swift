@@ -128,12 +128,13 @@ final class HTTPConnection: @unchecked Sendable {
         } while phase != .closed && (needsPump || canParse)
         isPumping = false
         guard phase != .closed else { return }
+        updateReadInterest()
+        // The header clock runs only while the head is incomplete and we are reading it.
         if parser.isReceivingHead && !readSuspended && !stopsParsing {
             headStartedAt = headStartedAt ?? Self.now()
         } else {
             headStartedAt = nil
         }
-        updateReadInterest()
         refreshTimer()
     }
 

@@ -90,7 +90,7 @@ public struct HTTPRequestParser: Sendable {
                     sectionFieldCount = 0
                     move(to: .trailerFields)
                 } else {
-                    guard size <= limits.maximumBodyBytes - body.count else {
+                    guard size <= limits.maximumBodyBytes - body.count, size < Int.max / 2 else {
                         throw .bodyTooLarge("chunked body is over the limit")
                     }
                     move(to: .chunkData(size: size))
