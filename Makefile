@@ -3,7 +3,7 @@ SWIFT ?= swift
 BUILD_FLAGS ?=
 RELEASE_FLAGS = -c release
 
-.PHONY: run test build build-release setup-run setup-test test-swift test-e2e clean
+.PHONY: run test build build-release setup-run setup-test test-swift test-e2e clean fuzz fuzz-smoke sanitize
 
 run: setup-run build-release
 	scripts/ensure-redis.sh
@@ -31,3 +31,29 @@ test-swift:
 
 clean:
 	rm -rf .build .build-*
+
+# Fuzzing the HTTP request parser with libFuzzer (+ AddressSanitizer); see README "HTTP server".
+# New inputs go to .build-fuzz/corpus, crashes to .build-fuzz/artifacts. FUZZ_SECONDS=0 runs until stopped.
+FUZZ_SECONDS ?= 600
+FUZZ_BUILD = $(SWIFT) build --scratch-path .build-fuzz --product HTTPParserFuzz -Xswiftc -sanitize=fuzzer,address \
+	-Xswiftc -DFUZZING -Xswiftc -enable-experimental-feature -Xswiftc Extern
+
+fuzz:
+	$(FUZZ_BUILD)
+	mkdir -p .build-fuzz/corpus .build-fuzz/artifacts
+	"$$($(FUZZ_BUILD) --show-bin-path)/HTTPParserFuzz" -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 \
+		-rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=.build-fuzz/artifacts/ \
+		-dict=Sources/HTTPParserFuzz/http.dict .build-fuzz/corpus Sources/HTTPParserFuzz/Corpus
+
+fuzz-smoke:
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=60
+
+# Every test (Swift Testing; XCTest's own runner leaks at exit) under AddressSanitizer, then
+# ThreadSanitizer, with their own scratch paths. SANITIZE_TEST_FLAGS
+# narrows the run, e.g. SANITIZE_TEST_FLAGS="--filter HTTPServerTests".
+SANITIZE_TEST_FLAGS ?=
+sanitize:
+	$(SWIFT) build --build-tests --scratch-path .build-asan --sanitize=address
+	scripts/with-test-redis.sh $(SWIFT) test --skip-build --disable-xctest --scratch-path .build-asan --sanitize=address $(SANITIZE_TEST_FLAGS)
+	$(SWIFT) build --build-tests --scratch-path .build-tsan --sanitize=thread
+	scripts/with-test-redis.sh $(SWIFT) test --skip-build --disable-xctest --scratch-path .build-tsan --sanitize=thread $(SANITIZE_TEST_FLAGS)

@@ -48,7 +48,7 @@ final class HTTPConnection: @unchecked Sendable {
     /// Unwritten output beyond this stops reading: a client that pipelines without reading its
     /// answers cannot make us buffer without bound.
     private static let maximumPendingOutputBytes = 256 * 1024
-    private static let retainedOutputCapacity = 64 * 1024
+    private static let retainedOutputCapacity = 4096
     private static let lingerDuration: UInt64 = 2_000_000_000
 
     init(socket: Socket, worker: HTTPWorker, context: HTTPServerContext) {
@@ -59,6 +59,8 @@ final class HTTPConnection: @unchecked Sendable {
         readSource = DispatchSource.makeReadSource(fileDescriptor: socket.descriptor, queue: worker.queue)
         timer = DispatchSource.makeTimerSource(queue: worker.queue)
         lastProgress = Self.now()
+        // A client that connects and sends nothing is held to the header timeout, not the idle one.
+        headStartedAt = lastProgress
     }
 
     func start() {
@@ -126,12 +128,13 @@ final class HTTPConnection: @unchecked Sendable {
         } while phase != .closed && (needsPump || canParse)
         isPumping = false
         guard phase != .closed else { return }
+        updateReadInterest()
+        // The header clock runs only while the head is incomplete and we are reading it.
         if parser.isReceivingHead && !readSuspended && !stopsParsing {
             headStartedAt = headStartedAt ?? Self.now()
         } else {
             headStartedAt = nil
         }
-        updateReadInterest()
         refreshTimer()
     }
 

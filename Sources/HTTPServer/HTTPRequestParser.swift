@@ -18,7 +18,8 @@ public struct HTTPRequestParser: Sendable {
 
     /// A chunk-size line with extensions longer than this is refused.
     private static let maximumChunkLineBytes = 1024
-    /// Larger buffers are released, not kept, once drained: idle connections stay small.
+    /// Larger buffers are released, not kept, once drained (after each request and before each
+    /// append): idle keep-alive connections stay small.
     private static let retainedBufferCapacity = 4096
 
     public init(limits: HTTPParserLimits = HTTPParserLimits()) {
@@ -89,7 +90,7 @@ public struct HTTPRequestParser: Sendable {
                     sectionFieldCount = 0
                     move(to: .trailerFields)
                 } else {
-                    guard size <= limits.maximumBodyBytes - body.count else {
+                    guard size <= limits.maximumBodyBytes - body.count, size < Int.max / 2 else {
                         throw .bodyTooLarge("chunked body is over the limit")
                     }
                     move(to: .chunkData(size: size))
@@ -138,6 +139,7 @@ public struct HTTPRequestParser: Sendable {
         )
         self.head = nil
         body = []
+        dropConsumedBytes()
         sectionBytes = 0
         sectionFieldCount = 0
         move(to: .idle)

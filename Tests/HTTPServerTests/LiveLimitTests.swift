@@ -47,6 +47,16 @@ import Testing
         await live.stop()
     }
 
+    @Test func silentNewConnectionGets408AndClose() async throws {
+        var limits = HTTPServerLimits()
+        limits.headerTimeout = .milliseconds(200)
+        let live = try LiveServer(limits: limits)
+        let client = try live.client()
+        #expect(try client.readResponse().statusCode == 408)
+        #expect(try client.readsEndOfFile())
+        await live.stop()
+    }
+
     @Test func idleKeepAliveConnectionIsClosed() async throws {
         var limits = HTTPServerLimits()
         limits.idleTimeout = .milliseconds(200)
