@@ -50,12 +50,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         // libFuzzer target for the HTTP request parser: `make fuzz` builds it with -sanitize=fuzzer.
         .executableTarget(
             name: "HTTPParserFuzz", dependencies: ["HTTPServer"], exclude: ["Corpus", "http.dict"], swiftSettings: swiftSettings
         ),
-                .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: swiftSettings),
+        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
+        .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: swiftSettings),
         .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "RedisClient", "JSONText"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: swiftSettings),
         .testTarget(

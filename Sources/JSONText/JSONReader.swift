@@ -37,8 +37,7 @@ struct JSONReader {
         var object = JSONObject([])
         skipWhitespace()
         if next == UInt8(ascii: "}") {
-            offset += 1
-            depth -= 1
+            leaveContainer()
             return .object(object)
         }
         while true {
@@ -54,8 +53,7 @@ struct JSONReader {
             if next == UInt8(ascii: ",") {
                 offset += 1
             } else if next == UInt8(ascii: "}") {
-                offset += 1
-                depth -= 1
+                leaveContainer()
                 return .object(object)
             } else {
                 throw failure("Expected ',' or '}' in an object")
@@ -68,8 +66,7 @@ struct JSONReader {
         var elements: [JSONValue] = []
         skipWhitespace()
         if next == UInt8(ascii: "]") {
-            offset += 1
-            depth -= 1
+            leaveContainer()
             return .array(elements)
         }
         while true {
@@ -79,8 +76,7 @@ struct JSONReader {
             if next == UInt8(ascii: ",") {
                 offset += 1
             } else if next == UInt8(ascii: "]") {
-                offset += 1
-                depth -= 1
+                leaveContainer()
                 return .array(elements)
             } else {
                 throw failure("Expected ',' or ']' in an array")
@@ -91,6 +87,12 @@ struct JSONReader {
     private mutating func enterContainer() throws(JSONParseError) {
         guard depth < maximumDepth else { throw failure("Nesting deeper than \(maximumDepth) levels") }
         depth += 1
+        offset += 1
+    }
+
+    /// After the closing bracket.
+    private mutating func leaveContainer() {
+        depth -= 1
         offset += 1
     }
 

@@ -37,34 +37,31 @@ public final class SessionStore: Sendable {
         completion: @escaping @Sendable (Result<CreatedSession, SessionStoreError>) -> Void
     ) {
         let token = SessionToken.generate()
-        var arguments: [String]
-        do throws(SessionStoreError) {
+        evaluate(SessionScripts.create, completion: completion, decode: { _ in CreatedSession(token: token) }) { () throws(SessionStoreError) in
             try SessionValidation.checkApp(app)
             try SessionValidation.checkId(id)
             let ip = try SessionValidation.checkIp(ip)
             let ttl = try SessionValidation.ttl(ttl)
-            arguments = [keyPrefix, app, token, id, ip, String(ttl)]
+            var arguments = [keyPrefix, app, token, id, ip, String(ttl)]
             if let data = try SessionValidation.createData(data) { arguments.append(data) }
-        } catch {
-            return completion(.failure(error))
+            return arguments
         }
-        evaluate(SessionScripts.create, arguments, completion: completion) { _ in CreatedSession(token: token) }
     }
 
     public func get(app: String, token: String, completion: @escaping @Sendable (Result<Session?, SessionStoreError>) -> Void) {
+        let arguments: [String]
         do throws(SessionStoreError) {
-            try SessionValidation.checkApp(app)
-            try SessionValidation.checkToken(token)
+            arguments = try tokenArguments(app: app, token: token)
         } catch {
             return completion(.failure(error))
         }
         guard let cache else {
-            return evaluate(SessionScripts.get, [keyPrefix, app, token], completion: completion, decode: SessionReplyDecoder.session)
+            return evaluate(SessionScripts.get, arguments, completion: completion, decode: SessionReplyDecoder.session)
         }
         let cacheKey = app + ":" + token
         if let session = cache.session(forKey: cacheKey) { return completion(.success(session)) }
         let evictions = cache.evictionCount
-        evaluate(SessionScripts.get, [keyPrefix, app, token], completion: completion) { reply throws(SessionStoreError) in
+        evaluate(SessionScripts.get, arguments, completion: completion) { reply throws(SessionStoreError) in
             let session = try SessionReplyDecoder.session(reply)
             if let session { cache.insert(session, forKey: cacheKey, fetchedAfterEvictions: evictions) }
             return session
@@ -72,74 +69,49 @@ public final class SessionStore: Sendable {
     }
 
     public func set(app: String, token: String, data: JSONValue?, completion: @escaping @Sendable (Result<Session?, SessionStoreError>) -> Void) {
-        var arguments = [keyPrefix, app, token]
-        do throws(SessionStoreError) {
-            try SessionValidation.checkApp(app)
-            try SessionValidation.checkToken(token)
+        evaluate(SessionScripts.set, completion: completion, decode: SessionReplyDecoder.session) { () throws(SessionStoreError) in
+            var arguments = try tokenArguments(app: app, token: token)
             try SessionValidation.appendUpdate(data, to: &arguments)
-        } catch {
-            return completion(.failure(error))
+            // The script publishes the invalidation; evicting here too spares this instance the wait.
+            cache?.evict(key: app + ":" + token)
+            return arguments
         }
-        // The script publishes the invalidation; evicting here too spares this instance the wait.
-        cache?.evict(key: app + ":" + token)
-        evaluate(SessionScripts.set, arguments, completion: completion, decode: SessionReplyDecoder.session)
     }
 
     public func kill(app: String, token: String, completion: @escaping @Sendable (Result<Int, SessionStoreError>) -> Void) {
-        do throws(SessionStoreError) {
-            try SessionValidation.checkApp(app)
-            try SessionValidation.checkToken(token)
-        } catch {
-            return completion(.failure(error))
+        evaluate(SessionScripts.kill, completion: completion, decode: SessionReplyDecoder.count) { () throws(SessionStoreError) in
+            let arguments = try tokenArguments(app: app, token: token)
+            cache?.evict(key: app + ":" + token)
+            return arguments
         }
-        cache?.evict(key: app + ":" + token)
-        evaluate(SessionScripts.kill, [keyPrefix, app, token], completion: completion, decode: SessionReplyDecoder.count)
     }
 
     public func activity(app: String, dt: String?, completion: @escaping @Sendable (Result<Int, SessionStoreError>) -> Void) {
-        let seconds: Int
-        do throws(SessionStoreError) {
-            try SessionValidation.checkApp(app)
-            seconds = try SessionValidation.dt(dt)
-        } catch {
-            return completion(.failure(error))
+        evaluate(SessionScripts.activity, completion: completion, decode: SessionReplyDecoder.count) { () throws(SessionStoreError) in
+            try windowArguments(app: app, dt: dt)
         }
-        evaluate(SessionScripts.activity, [keyPrefix, app, String(seconds)], completion: completion, decode: SessionReplyDecoder.count)
     }
 
     /// soapp: the live sessions active in the last dt seconds, most recent first.
     public func sessionsOfApp(app: String, dt: String?, completion: @escaping @Sendable (Result<[Session], SessionStoreError>) -> Void) {
-        let seconds: Int
-        do throws(SessionStoreError) {
-            try SessionValidation.checkApp(app)
-            seconds = try SessionValidation.dt(dt)
-        } catch {
-            return completion(.failure(error))
+        evaluate(SessionScripts.sessionsOfApp, completion: completion, decode: SessionReplyDecoder.sessions) { () throws(SessionStoreError) in
+            try windowArguments(app: app, dt: dt)
         }
-        evaluate(SessionScripts.sessionsOfApp, [keyPrefix, app, String(seconds)], completion: completion, decode: SessionReplyDecoder.sessions)
     }
 
     /// soid: the live sessions of one id; reading them neither counts nor refreshes them.
     public func sessionsOfId(app: String, id: String, completion: @escaping @Sendable (Result<[Session], SessionStoreError>) -> Void) {
-        do throws(SessionStoreError) {
-            try SessionValidation.checkApp(app)
-            try SessionValidation.checkId(id)
-        } catch {
-            return completion(.failure(error))
+        evaluate(SessionScripts.sessionsOfId, completion: completion, decode: SessionReplyDecoder.sessions) { () throws(SessionStoreError) in
+            try idArguments(app: app, id: id)
         }
-        evaluate(SessionScripts.sessionsOfId, [keyPrefix, app, id], completion: completion, decode: SessionReplyDecoder.sessions)
     }
 
     /// killsoid: ends every session of one id; the answer counts the live ones (expired ones are
     /// removed too, uncounted).
     public func killSessionsOfId(app: String, id: String, completion: @escaping @Sendable (Result<Int, SessionStoreError>) -> Void) {
-        do throws(SessionStoreError) {
-            try SessionValidation.checkApp(app)
-            try SessionValidation.checkId(id)
-        } catch {
-            return completion(.failure(error))
+        evaluate(SessionScripts.killSessionsOfId, completion: completion, decode: SessionReplyDecoder.count) { () throws(SessionStoreError) in
+            try idArguments(app: app, id: id)
         }
-        evaluate(SessionScripts.killSessionsOfId, [keyPrefix, app, id], completion: completion, decode: SessionReplyDecoder.count)
     }
 
     /// Ends every session of the app in batches; the answer counts the live sessions ended.
@@ -158,6 +130,23 @@ public final class SessionStore: Sendable {
                 reply.string.map { .success($0) } ?? .failure(.internalError("Unexpected reply to PING"))
             })
         }
+    }
+
+    /// Runs a script with the arguments `validate` builds, or completes at once with the first
+    /// rule `validate` finds broken.
+    func evaluate<Value>(
+        _ script: RedisScript,
+        completion: @escaping @Sendable (Result<Value, SessionStoreError>) -> Void,
+        decode: @escaping @Sendable (RedisReply) throws(SessionStoreError) -> Value,
+        validate: () throws(SessionStoreError) -> [String]
+    ) {
+        let arguments: [String]
+        do throws(SessionStoreError) {
+            arguments = try validate()
+        } catch {
+            return completion(.failure(error))
+        }
+        evaluate(script, arguments, completion: completion, decode: decode)
     }
 
     /// Runs a script and decodes its reply; Redis failures become the store's errors.
@@ -196,6 +185,23 @@ public final class SessionStore: Sendable {
                 completion(.failure(error))
             }
         }, decode: SessionReplyDecoder.batchCounts)
+    }
+
+    private func tokenArguments(app: String, token: String) throws(SessionStoreError) -> [String] {
+        try SessionValidation.checkApp(app)
+        try SessionValidation.checkToken(token)
+        return [keyPrefix, app, token]
+    }
+
+    private func idArguments(app: String, id: String) throws(SessionStoreError) -> [String] {
+        try SessionValidation.checkApp(app)
+        try SessionValidation.checkId(id)
+        return [keyPrefix, app, id]
+    }
+
+    private func windowArguments(app: String, dt: String?) throws(SessionStoreError) -> [String] {
+        try SessionValidation.checkApp(app)
+        return [keyPrefix, app, String(try SessionValidation.dt(dt))]
     }
 
     func storeError(_ error: RedisError) -> SessionStoreError {

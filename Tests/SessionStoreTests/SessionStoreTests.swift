@@ -35,7 +35,10 @@ import Testing
     @Test func getCountsReadsAndReportsTheSession() async throws {
         let fixture = try await StoreFixture()
         let token = try await fixture.create(id: "user1", ip: "10.0.0.7", data: #"{"cart":3}"#)
-        let first = try #require(try await fixture.get(token))
+        var first = try #require(try await fixture.get(token))
+        // The clock may tick between create and get.
+        #expect(first.idle <= 1)
+        first.idle = 0
         #expect(first == Session(id: "user1", reads: 1, writes: 1, ttl: 7200, idle: 0, ip: "10.0.0.7", noResave: false, data: #"{"cart":3}"#))
         #expect(try await fixture.get(token)?.reads == 2)
         #expect(try await fixture.hash(token)["r"] == "3")
@@ -46,7 +49,7 @@ import Testing
         let token = try await fixture.create(ttl: "100")
         try await fixture.age(token, by: 40)
         let aged = try #require(try await fixture.get(token))
-        #expect(aged.idle == 40)
+        #expect(aged.idle == 40 || aged.idle == 41)
         #expect(aged.ttl == 100)
         // la moved to now (idle > 1), so the next read sees idle 0 and the deadline moved.
         let now = try await fixture.now()
