@@ -40,3 +40,9 @@ def test_sigterm_lets_a_request_in_flight_finish_and_exits_0(launcher, redis_ser
     assert service.stop() == 0
     in_flight.join(10)
     assert answers and answers[0].status == 200 and expect_json(answers[0], 200)["r"] == 1, answers
+
+
+def test_sigint_exits_0_as_well(launcher):
+    service = launcher.start()
+    assert service.request("GET", "/ping").status == 200
+    assert service.stop(signal.SIGINT) == 0

@@ -3,7 +3,7 @@ import json
 import re
 import time
 
-from api import (JSON_TYPE, age_session, around, around_down, create, create_target, expect_json,
+from api import (age_session, around, around_down, create, expect_json,
                  expect_session, get, kill, segment, set_data)
 
 
