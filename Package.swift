@@ -50,7 +50,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient"], swiftSettings: swiftSettings),
+        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: swiftSettings),
         .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "RedisClient", "JSONText"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: swiftSettings),
@@ -59,7 +59,14 @@ let package = Package(
             dependencies: ["RestSessionsAPI", "HTTPServer", "SessionStore", "RedisClient", "JSONText"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "RestSessionsTests", dependencies: ["rest-sessions"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RestSessionsTests",
+            dependencies: [
+                "rest-sessions", "RedisClient", "SessionStore", "HTTPServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

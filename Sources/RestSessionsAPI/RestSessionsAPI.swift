@@ -1,1 +1,124 @@
-// The RestSessionsAPI layer lands here.
+import HTTPServer
+import JSONText
+import Logging
+import SessionStore
+
+/// The REST front of the session store: routes, body decoding, JSON rendering, error statuses.
+/// Callbacks end to end: a request costs no Task, and the answer is written on the store's queue.
+public final class RestSessionsAPI: HTTPHandler {
+    private let store: SessionStore
+    private let logger: Logger
+    private let accessLog: AccessLog?
+
+    /// `accessLog`: write an access line per request at info (pass false when info is not logged).
+    public init(store: SessionStore, logger: Logger, accessLog: Bool) {
+        self.store = store
+        self.logger = logger
+        self.accessLog = accessLog ? AccessLog(logger: logger) : nil
+    }
+
+    public func handle(_ request: HTTPRequest, responder: HTTPResponder) {
+        handle(request, respond: responder.respond)
+    }
+
+    /// `respond` runs exactly once, on whichever queue the answer is ready.
+    func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
+        let route = Route(pathSegments: request.pathSegments)
+        let reply = Reply(
+            respond: respond,
+            access: accessLog.map { log in
+                Reply.AccessEntry(
+                    log: log, method: request.method.rawValue,
+                    path: AccessLog.loggedPath(request.path, tokenPart: route?.tokenPathPart), start: .now)
+            })
+        guard let route else { return reply.error(.notFound) }
+        if request.method == .OPTIONS {
+            return reply.send(HTTPResponse(status: .noContent, headers: HTTPHeaders([("Allow", route.allowedMethods)])))
+        }
+        guard route.allows(request.method) else {
+            return reply.error(.methodNotAllowed, headers: [("Allow", route.allowedMethods)])
+        }
+        dispatch(route, request: request, reply: reply)
+    }
+
+    public func errorResponse(for status: HTTPStatus) -> HTTPResponse {
+        let error = APIError.serverError(for: status)
+        return HTTPResponse(status: error.status, headers: Reply.jsonHeaders, body: ResponseBody.error(error))
+    }
+
+    private func dispatch(_ route: Route, request: HTTPRequest, reply: Reply) {
+        switch route {
+        case .create(let app, let id):
+            decodingBody(of: request, reply: reply) { data in
+                self.store.create(app: app, id: id, ip: request.query["ip"], ttl: request.query["ttl"], data: data) { result in
+                    self.answer(result, reply: reply, render: ResponseBody.token)
+                }
+            }
+        case .get(let app, let token):
+            store.get(app: app, token: token) { result in self.answer(result, reply: reply, render: ResponseBody.session) }
+        case .set(let app, let token):
+            decodingBody(of: request, reply: reply) { data in
+                self.store.set(app: app, token: token, data: data) { result in
+                    self.answer(result, reply: reply, render: ResponseBody.session)
+                }
+            }
+        case .kill(let app, let token):
+            store.kill(app: app, token: token) { result in self.answer(result, reply: reply, render: Self.killCount) }
+        case .activity(let app):
+            store.activity(app: app, dt: request.query["dt"]) { result in
+                self.answer(result, reply: reply) { ResponseBody.count($0, named: "activity") }
+            }
+        case .sessionsOfApp(let app):
+            store.sessionsOfApp(app: app, dt: request.query["dt"]) { result in
+                self.answer(result, reply: reply, render: ResponseBody.sessions)
+            }
+        case .sessionsOfId(let app, let id):
+            store.sessionsOfId(app: app, id: id) { result in self.answer(result, reply: reply, render: ResponseBody.sessions) }
+        case .killSessionsOfId(let app, let id):
+            store.killSessionsOfId(app: app, id: id) { result in self.answer(result, reply: reply, render: Self.killCount) }
+        case .killAll(let app):
+            store.killAll(app: app) { result in self.answer(result, reply: reply, render: Self.killCount) }
+        case .ping:
+            store.ping { result in
+                switch result {
+                case .success(let pong):
+                    reply.send(HTTPResponse(status: .ok, headers: Reply.textHeaders, body: Array(pong.utf8)))
+                case .failure(let error):
+                    self.fail(with: error, reply: reply)
+                }
+            }
+        }
+    }
+
+    private static func killCount(_ count: Int) -> [UInt8] {
+        ResponseBody.count(count, named: "kill")
+    }
+
+    /// Malformed or non-JSON bodies are answered before the route's own validation.
+    private func decodingBody(of request: HTTPRequest, reply: Reply, then continuation: (JSONValue?) -> Void) {
+        switch RequestBody.decode(request) {
+        case .success(let data): continuation(data)
+        case .failure(let error): reply.error(error)
+        }
+    }
+
+    private func answer<Value>(_ result: Result<Value, SessionStoreError>, reply: Reply, render: (Value) -> [UInt8]) {
+        switch result {
+        case .success(let value): reply.json(render(value))
+        case .failure(let error): fail(with: error, reply: reply)
+        }
+    }
+
+    /// Validation errors carry the contract's name and message; anything unexpected is logged here
+    /// and answered without its details.
+    private func fail(with error: SessionStoreError, reply: Reply) {
+        if error.isValidationError {
+            reply.json(ResponseBody.error(name: error.name, message: error.message), status: .badRequest)
+        } else if error.isRedisUnavailable {
+            reply.error(.redisUnavailable)
+        } else {
+            logger.error("request failed", metadata: ["error": "\(error)"])
+            reply.error(.internalError)
+        }
+    }
+}

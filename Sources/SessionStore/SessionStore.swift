@@ -1,1 +1,207 @@
-// The SessionStore layer lands here.
+import JSONText
+import Logging
+import RedisClient
+import Synchronization
+
+/// The sessions of the contract on the redis-sessions layout. Every operation validates its raw
+/// parameters (SessionValidation), then makes one EVALSHA of its Lua script, which does all reads
+/// and writes atomically with the time of Redis (see SessionScripts). killAll and wipe repeat a
+/// batch script so Redis never stalls on a huge set.
+///
+/// Completions run exactly once: on a RedisClient queue, or at once on the calling thread when
+/// validation fails.
+public final class SessionStore: Sendable {
+    let redis: RedisClient
+    let configuration: SessionStoreConfiguration
+    let logger: Logger
+    /// `NS:`, the first argument of every script.
+    let keyPrefix: String
+    let cache: SessionCache?
+    /// The wipe loop started by start().
+    let wipeTimer = Mutex<Task<Void, Never>?>(nil)
+    /// Entries per killall and wipe script call: small enough that one call takes milliseconds.
+    static let batchSize = 1000
+
+    public init(redis: RedisClient, configuration: SessionStoreConfiguration, logger: Logger) {
+        self.redis = redis
+        self.configuration = configuration
+        self.logger = logger
+        keyPrefix = configuration.namespace + ":"
+        cache = configuration.cacheTime > 0
+            ? SessionCache(lifetime: .seconds(configuration.cacheTime), maximumEntries: configuration.cacheMaximumEntries)
+            : nil
+    }
+
+    public func create(
+        app: String, id: String, ip: String?, ttl: String?, data: JSONValue?,
+        completion: @escaping @Sendable (Result<CreatedSession, SessionStoreError>) -> Void
+    ) {
+        let token = SessionToken.generate()
+        var arguments: [String]
+        do throws(SessionStoreError) {
+            try SessionValidation.checkApp(app)
+            try SessionValidation.checkId(id)
+            let ip = try SessionValidation.checkIp(ip)
+            let ttl = try SessionValidation.ttl(ttl)
+            arguments = [keyPrefix, app, token, id, ip, String(ttl)]
+            if let data = try SessionValidation.createData(data) { arguments.append(data) }
+        } catch {
+            return completion(.failure(error))
+        }
+        evaluate(SessionScripts.create, arguments, completion: completion) { _ in CreatedSession(token: token) }
+    }
+
+    public func get(app: String, token: String, completion: @escaping @Sendable (Result<Session?, SessionStoreError>) -> Void) {
+        do throws(SessionStoreError) {
+            try SessionValidation.checkApp(app)
+            try SessionValidation.checkToken(token)
+        } catch {
+            return completion(.failure(error))
+        }
+        guard let cache else {
+            return evaluate(SessionScripts.get, [keyPrefix, app, token], completion: completion, decode: SessionReplyDecoder.session)
+        }
+        let cacheKey = app + ":" + token
+        if let session = cache.session(forKey: cacheKey) { return completion(.success(session)) }
+        let evictions = cache.evictionCount
+        evaluate(SessionScripts.get, [keyPrefix, app, token], completion: completion) { reply throws(SessionStoreError) in
+            let session = try SessionReplyDecoder.session(reply)
+            if let session { cache.insert(session, forKey: cacheKey, fetchedAfterEvictions: evictions) }
+            return session
+        }
+    }
+
+    public func set(app: String, token: String, data: JSONValue?, completion: @escaping @Sendable (Result<Session?, SessionStoreError>) -> Void) {
+        var arguments = [keyPrefix, app, token]
+        do throws(SessionStoreError) {
+            try SessionValidation.checkApp(app)
+            try SessionValidation.checkToken(token)
+            try SessionValidation.appendUpdate(data, to: &arguments)
+        } catch {
+            return completion(.failure(error))
+        }
+        // The script publishes the invalidation; evicting here too spares this instance the wait.
+        cache?.evict(key: app + ":" + token)
+        evaluate(SessionScripts.set, arguments, completion: completion, decode: SessionReplyDecoder.session)
+    }
+
+    public func kill(app: String, token: String, completion: @escaping @Sendable (Result<Int, SessionStoreError>) -> Void) {
+        do throws(SessionStoreError) {
+            try SessionValidation.checkApp(app)
+            try SessionValidation.checkToken(token)
+        } catch {
+            return completion(.failure(error))
+        }
+        cache?.evict(key: app + ":" + token)
+        evaluate(SessionScripts.kill, [keyPrefix, app, token], completion: completion, decode: SessionReplyDecoder.count)
+    }
+
+    public func activity(app: String, dt: String?, completion: @escaping @Sendable (Result<Int, SessionStoreError>) -> Void) {
+        let seconds: Int
+        do throws(SessionStoreError) {
+            try SessionValidation.checkApp(app)
+            seconds = try SessionValidation.dt(dt)
+        } catch {
+            return completion(.failure(error))
+        }
+        evaluate(SessionScripts.activity, [keyPrefix, app, String(seconds)], completion: completion, decode: SessionReplyDecoder.count)
+    }
+
+    /// soapp: the live sessions active in the last dt seconds, most recent first.
+    public func sessionsOfApp(app: String, dt: String?, completion: @escaping @Sendable (Result<[Session], SessionStoreError>) -> Void) {
+        let seconds: Int
+        do throws(SessionStoreError) {
+            try SessionValidation.checkApp(app)
+            seconds = try SessionValidation.dt(dt)
+        } catch {
+            return completion(.failure(error))
+        }
+        evaluate(SessionScripts.sessionsOfApp, [keyPrefix, app, String(seconds)], completion: completion, decode: SessionReplyDecoder.sessions)
+    }
+
+    /// soid: the live sessions of one id; reading them neither counts nor refreshes them.
+    public func sessionsOfId(app: String, id: String, completion: @escaping @Sendable (Result<[Session], SessionStoreError>) -> Void) {
+        do throws(SessionStoreError) {
+            try SessionValidation.checkApp(app)
+            try SessionValidation.checkId(id)
+        } catch {
+            return completion(.failure(error))
+        }
+        evaluate(SessionScripts.sessionsOfId, [keyPrefix, app, id], completion: completion, decode: SessionReplyDecoder.sessions)
+    }
+
+    /// killsoid: ends every session of one id; the answer counts the live ones (expired ones are
+    /// removed too, uncounted).
+    public func killSessionsOfId(app: String, id: String, completion: @escaping @Sendable (Result<Int, SessionStoreError>) -> Void) {
+        do throws(SessionStoreError) {
+            try SessionValidation.checkApp(app)
+            try SessionValidation.checkId(id)
+        } catch {
+            return completion(.failure(error))
+        }
+        evaluate(SessionScripts.killSessionsOfId, [keyPrefix, app, id], completion: completion, decode: SessionReplyDecoder.count)
+    }
+
+    /// Ends every session of the app in batches; the answer counts the live sessions ended.
+    public func killAll(app: String, completion: @escaping @Sendable (Result<Int, SessionStoreError>) -> Void) {
+        do throws(SessionStoreError) {
+            try SessionValidation.checkApp(app)
+        } catch {
+            return completion(.failure(error))
+        }
+        repeatBatches(SessionScripts.killAllBatch, [keyPrefix, app, String(Self.batchSize)], completion: completion)
+    }
+
+    public func ping(completion: @escaping @Sendable (Result<String, SessionStoreError>) -> Void) {
+        redis.send(RedisCommand("PING")) { result in
+            completion(result.mapError(self.storeError).flatMap { reply in
+                reply.string.map { .success($0) } ?? .failure(.internalError("Unexpected reply to PING"))
+            })
+        }
+    }
+
+    /// Runs a script and decodes its reply; Redis failures become the store's errors.
+    func evaluate<Value>(
+        _ script: RedisScript, _ arguments: [String],
+        completion: @escaping @Sendable (Result<Value, SessionStoreError>) -> Void,
+        decode: @escaping @Sendable (RedisReply) throws(SessionStoreError) -> Value
+    ) {
+        redis.evaluate(script, keys: [], arguments: arguments) { result in
+            switch result {
+            case .success(let reply):
+                do throws(SessionStoreError) {
+                    completion(.success(try decode(reply)))
+                } catch {
+                    self.logger.error("Unexpected reply from Redis", metadata: ["error": "\(error.message)"])
+                    completion(.failure(error))
+                }
+            case .failure(let error):
+                completion(.failure(self.storeError(error)))
+            }
+        }
+    }
+
+    /// Calls a batch script until a call examines less than a full batch, adding up what it did.
+    func repeatBatches(
+        _ script: RedisScript, _ arguments: [String], doneSoFar: Int = 0,
+        completion: @escaping @Sendable (Result<Int, SessionStoreError>) -> Void
+    ) {
+        evaluate(script, arguments, completion: { result in
+            switch result {
+            case .success(let counts) where counts.examined >= Self.batchSize:
+                self.repeatBatches(script, arguments, doneSoFar: doneSoFar + counts.done, completion: completion)
+            case .success(let counts):
+                completion(.success(doneSoFar + counts.done))
+            case .failure(let error):
+                completion(.failure(error))
+            }
+        }, decode: SessionReplyDecoder.batchCounts)
+    }
+
+    func storeError(_ error: RedisError) -> SessionStoreError {
+        if error.isUnavailable { return .redisUnavailable }
+        // The details go to the log, not to API clients.
+        logger.error("Redis command failed", metadata: ["error": "\(error.message)"])
+        return .internalError("Internal error")
+    }
+}

@@ -1,1 +1,244 @@
-// Tests of this layer land here.
+import JSONText
+import Logging
+import RedisClient
+import Testing
+@testable import SessionStore
+
+/// create, get, set, kill against a real Redis: results, arithmetic, layout, expiry.
+@Suite struct SessionStoreTests {
+    @Test func createWritesTheRedisSessionsLayout() async throws {
+        let fixture = try await StoreFixture()
+        let before = try await fixture.now()
+        let token = try await fixture.create(id: "user:1:x", ip: "10.0.0.7", ttl: "3600", data: #"{"cart":3,"n":null}"#)
+        #expect(token.utf8.count == 64)
+        let ns = fixture.namespace, app = StoreFixture.app
+        #expect(try await fixture.keys() == ["\(ns):SESSIONS", "\(ns):\(app):\(token)", "\(ns):\(app):_sessions", "\(ns):\(app):_users", "\(ns):\(app):us:user:1:x"].sorted())
+        let hash = try await fixture.hash(token)
+        let la = try #require(hash["la"].flatMap { Int($0) })
+        #expect(la >= before && la <= before + 1)
+        #expect(hash == ["id": "user:1:x", "r": "1", "w": "1", "ip": "10.0.0.7", "la": String(la), "ttl": "3600", "d": #"{"cart":3}"#])
+        #expect(try await fixture.score("\(app):_sessions", "\(token):user:1:x") == la)
+        #expect(try await fixture.score("\(app):_users", "user:1:x") == la)
+        #expect(try await fixture.score("SESSIONS", "\(app):\(token):user:1:x") == la + 3600)
+        #expect(try await fixture.command("SMEMBERS", "\(ns):\(app):us:user:1:x") == .array([.bulkString(Array(token.utf8))]))
+    }
+
+    @Test func createWithoutDataStoresNoD() async throws {
+        let fixture = try await StoreFixture()
+        for body in [nil, "{}", "[]", #"{"a":null}"#] as [String?] {
+            let token = try await fixture.create(data: body)
+            #expect(try await fixture.hash(token)["d"] == nil)
+            #expect(try await fixture.get(token)?.data == nil)
+        }
+    }
+
+    @Test func getCountsReadsAndReportsTheSession() async throws {
+        let fixture = try await StoreFixture()
+        let token = try await fixture.create(id: "user1", ip: "10.0.0.7", data: #"{"cart":3}"#)
+        let first = try #require(try await fixture.get(token))
+        #expect(first == Session(id: "user1", reads: 1, writes: 1, ttl: 7200, idle: 0, ip: "10.0.0.7", noResave: false, data: #"{"cart":3}"#))
+        #expect(try await fixture.get(token)?.reads == 2)
+        #expect(try await fixture.hash(token)["r"] == "3")
+    }
+
+    @Test func idleAndLastActivity() async throws {
+        let fixture = try await StoreFixture()
+        let token = try await fixture.create(ttl: "100")
+        try await fixture.age(token, by: 40)
+        let aged = try #require(try await fixture.get(token))
+        #expect(aged.idle == 40)
+        #expect(aged.ttl == 100)
+        // la moved to now (idle > 1), so the next read sees idle 0 and the deadline moved.
+        let now = try await fixture.now()
+        #expect(try await fixture.get(token)?.idle ?? -1 <= 1)
+        let la = try #require(try await fixture.hash(token)["la"].flatMap { Int($0) })
+        #expect(la >= now - 1)
+        #expect(try await fixture.score("SESSIONS", "\(StoreFixture.app):\(token):user1") ?? 0 >= la + 100)
+        // At idle 1, la stays where it is.
+        try await fixture.age(token, by: 1)
+        let laBefore = try await fixture.hash(token)["la"]
+        let reread = try #require(try await fixture.get(token))
+        if reread.idle == 1 {
+            #expect(try await fixture.hash(token)["la"] == laBefore)
+        }
+    }
+
+    @Test func validWhileIdleIsAtMostTTL() async throws {
+        let fixture = try await StoreFixture()
+        let token = try await fixture.create(ttl: "10")
+        try await fixture.age(token, by: 9)
+        // The clock may tick between aging and reading: idle is 9 or 10, both still valid.
+        #expect(try await fixture.get(token) != nil)
+        let expired = try await fixture.create(ttl: "10")
+        try await fixture.age(expired, by: 11)
+        #expect(try await fixture.get(expired) == nil)
+    }
+
+    @Test func everyOperationIgnoresAnExpiredSession() async throws {
+        let fixture = try await StoreFixture()
+        let app = StoreFixture.app
+        let token = try await fixture.create(id: "gone", ttl: "10", data: #"{"a":1}"#)
+        try await fixture.age(token, by: 11)
+        #expect(try await fixture.get(token) == nil)
+        #expect(try await fixture.set(token, #"{"b":2}"#) == nil)
+        #expect(try await fixture.hash(token)["d"] == #"{"a":1}"#)
+        #expect(try await fixture.result { fixture.store.sessionsOfId(app: app, id: "gone", completion: $0) }.get() == [])
+        #expect(try await fixture.result { fixture.store.sessionsOfApp(app: app, dt: "100000", completion: $0) }.get() == [])
+        #expect(try await fixture.result { fixture.store.killSessionsOfId(app: app, id: "gone", completion: $0) }.get() == 0)
+        #expect(try await fixture.keys() == [])
+        let other = try await fixture.create(id: "gone2", ttl: "10")
+        try await fixture.age(other, by: 11)
+        // Ours: kill of an expired session answers 0 but removes it at once.
+        #expect(try await fixture.kill(other) == 0)
+        #expect(try await fixture.keys() == [])
+    }
+
+    @Test func missingSessions() async throws {
+        let fixture = try await StoreFixture()
+        let token = StoreFixture.token("Q")
+        #expect(try await fixture.get(token) == nil)
+        #expect(try await fixture.set(token, #"{"a":1}"#) == nil)
+        #expect(try await fixture.kill(token) == 0)
+        #expect(try await fixture.keys() == [])
+    }
+
+    @Test func killRemovesEveryEntry() async throws {
+        let fixture = try await StoreFixture()
+        let first = try await fixture.create(id: "a:b")
+        let second = try await fixture.create(id: "a:b")
+        #expect(try await fixture.kill(first) == 1)
+        #expect(try await fixture.kill(first) == 0)
+        // The id still has a session, so it stays in _users.
+        #expect(try await fixture.score("\(StoreFixture.app):_users", "a:b") != nil)
+        #expect(try await fixture.kill(second) == 1)
+        #expect(try await fixture.keys() == [])
+    }
+
+    @Test func noResaveSessionWrittenByNode() async throws {
+        let fixture = try await StoreFixture()
+        let token = StoreFixture.token("N")
+        try await fixture.nodeCreate(token: token, id: "node:user", ttl: 100, noResave: true, data: #"{"from":"node"}"#)
+        let fresh = try #require(try await fixture.get(token))
+        #expect(fresh.noResave)
+        #expect(fresh.ttl == 100 - fresh.idle)
+        #expect(fresh.data == #"{"from":"node"}"#)
+        try await fixture.age(token, by: 30)
+        let hashBefore = try await fixture.hash(token)
+        let deadline = try #require(Int(hashBefore["la"] ?? "")) + 100
+        let aged = try #require(try await fixture.get(token))
+        #expect(aged.idle >= 30)
+        #expect(aged.ttl == 100 - aged.idle)
+        // The deadline never moves: ttl becomes what remains exactly when la moves to now.
+        let hashAfter = try await fixture.hash(token)
+        #expect(Int(hashAfter["la"] ?? "") .flatMap { la in Int(hashAfter["ttl"] ?? "").map { la + $0 } } == deadline)
+        #expect(try await fixture.score("SESSIONS", "\(StoreFixture.app):\(token):node:user") == deadline)
+        // Ours: set reports the real w of a no_resave session (the reference says 0).
+        let written = try #require(try await fixture.set(token, #"{"x":1}"#))
+        #expect(written.writes == 2)
+        #expect(written.noResave)
+        #expect(written.data == #"{"from":"node","x":1}"#)
+        #expect(try await fixture.score("SESSIONS", "\(StoreFixture.app):\(token):node:user") == deadline)
+        // Past the deadline it is gone.
+        try await fixture.age(token, by: 101)
+        #expect(try await fixture.get(token) == nil)
+    }
+
+    @Test func noResaveGetAtIdleOneKeepsTheDeadline() async throws {
+        let fixture = try await StoreFixture()
+        let token = StoreFixture.token("M")
+        try await fixture.nodeCreate(token: token, id: "u", ttl: 50, noResave: true)
+        try await fixture.age(token, by: 1)
+        let before = try await fixture.hash(token)
+        let session = try #require(try await fixture.get(token))
+        let after = try await fixture.hash(token)
+        #expect(Int(after["la"] ?? "").flatMap { la in Int(after["ttl"] ?? "").map { la + $0 } } == Int(before["la"] ?? "").map { $0 + 50 })
+        if session.idle == 1 {
+            #expect(after["ttl"] == "50")
+            #expect(after["la"] == before["la"])
+        }
+    }
+
+    @Test func nodeSessionWithoutNoResaveSlides() async throws {
+        let fixture = try await StoreFixture()
+        let token = StoreFixture.token("S")
+        try await fixture.nodeCreate(token: token, id: "u", ttl: 60, noResave: false, data: #"{"a":"b"}"#)
+        try await fixture.age(token, by: 20)
+        let session = try #require(try await fixture.get(token))
+        #expect(!session.noResave)
+        #expect(session.ttl == 60)
+        #expect(try await fixture.hash(token)["ttl"] == "60")
+    }
+
+    @Test func validationRunsInTheContractOrder() async throws {
+        let fixture = try await StoreFixture()
+        let store = fixture.store
+        let token = StoreFixture.token("T")
+        let cases: [(Result<Void, SessionStoreError>, SessionStoreError)] = [
+            (await fixture.result { store.create(app: "x", id: "", ip: nil, ttl: "1", data: .string("s"), completion: $0) }.map { _ in }, .invalidApp),
+            (await fixture.result { store.create(app: "abc", id: "", ip: nil, ttl: "1", data: nil, completion: $0) }.map { _ in }, .missingId),
+            (await fixture.result { store.create(app: "abc", id: "a\nb", ip: nil, ttl: "1", data: nil, completion: $0) }.map { _ in }, .invalidId),
+            (await fixture.result { store.create(app: "abc", id: "a", ip: nil, ttl: "1", data: nil, completion: $0) }.map { _ in }, .missingIp),
+            (await fixture.result { store.create(app: "abc", id: "a", ip: String(repeating: "1", count: 40), ttl: "1", data: nil, completion: $0) }.map { _ in }, .invalidIp),
+            (await fixture.result { store.create(app: "abc", id: "a", ip: "1", ttl: "1", data: .array([.null]), completion: $0) }.map { _ in }, .invalidTTL),
+            (await fixture.result { store.create(app: "abc", id: "a", ip: "1", ttl: nil, data: .array([.null]), completion: $0) }.map { _ in }, .dataNotObject),
+            (await fixture.result { store.get(app: "a", token: "short", completion: $0) }.map { _ in }, .invalidApp),
+            (await fixture.result { store.get(app: "abc", token: "short", completion: $0) }.map { _ in }, .invalidToken),
+            (await fixture.result { store.kill(app: "abc", token: token + "x", completion: $0) }.map { _ in }, .invalidToken),
+            (await fixture.result { store.set(app: "abc", token: "short", data: nil, completion: $0) }.map { _ in }, .invalidToken),
+            (await fixture.result { store.set(app: "abc", token: token, data: nil, completion: $0) }.map { _ in }, .dataWithoutKeys),
+            (await fixture.result { store.activity(app: "abc", dt: nil, completion: $0) }.map { _ in }, .invalidDT),
+            (await fixture.result { store.sessionsOfApp(app: "ab", dt: nil, completion: $0) }.map { _ in }, .invalidApp),
+            (await fixture.result { store.sessionsOfApp(app: "abc", dt: "9", completion: $0) }.map { _ in }, .invalidDT),
+            (await fixture.result { store.sessionsOfId(app: "abc", id: "", completion: $0) }.map { _ in }, .missingId),
+            (await fixture.result { store.killSessionsOfId(app: "abc", id: "\u{2028}", completion: $0) }.map { _ in }, .invalidId),
+            (await fixture.result { store.killAll(app: "a b c", completion: $0) }.map { _ in }, .invalidApp),
+        ]
+        for (index, (result, expected)) in cases.enumerated() {
+            #expect(result.failure == expected, "case \(index)")
+        }
+        #expect(try await fixture.keys() == [])
+    }
+
+    @Test func pingAnswersPong() async throws {
+        let fixture = try await StoreFixture()
+        #expect(try await fixture.result { fixture.store.ping(completion: $0) }.get() == "PONG")
+    }
+
+    @Test func scriptsAreReloadedAfterAFlush() async throws {
+        let fixture = try await StoreFixture()
+        let token = try await fixture.create()
+        try await fixture.command("SCRIPT", "FLUSH")
+        #expect(try await fixture.get(token)?.reads == 1)
+    }
+
+    @Test func corruptStoredDataIsAnInternalErrorAndChangesNothing() async throws {
+        let fixture = try await StoreFixture()
+        let token = try await fixture.create()
+        try await fixture.command("HSET", "\(fixture.namespace):\(StoreFixture.app):\(token)", "d", "not json")
+        let result = await fixture.result { fixture.store.set(app: StoreFixture.app, token: token, data: .object(JSONObject([(key: "a", value: .number("1"))])), completion: $0) }
+        #expect(result.failure?.name == "internalError")
+        #expect(try await fixture.hash(token)["w"] == "1")
+    }
+
+    @Test func unreachableRedisIsRedisUnavailable() async throws {
+        var configuration = RedisConfiguration()
+        // The discard port: nothing listens there on a test machine, so connecting is refused.
+        configuration.endpoint = .tcp(host: "127.0.0.1", port: 9)
+        let redis = RedisClient(configuration: configuration, logger: Logger(label: "SessionCacheTests"))
+        redis.connect()
+        defer { redis.close() }
+        let store = SessionStore(redis: redis, configuration: SessionStoreConfiguration(), logger: Logger(label: "SessionCacheTests"))
+        let result = await withCheckedContinuation { continuation in
+            store.get(app: "abc", token: StoreFixture.token("A")) { continuation.resume(returning: $0) }
+        }
+        #expect(result.failure == .redisUnavailable)
+        #expect(result.failure?.isRedisUnavailable == true)
+    }
+}
+
+extension Result {
+    var failure: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
+    }
+}

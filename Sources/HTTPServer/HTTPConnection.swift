@@ -1,0 +1,380 @@
+import Dispatch
+import Logging
+
+/// One client connection: reads and parses requests, hands them to the handler, and writes the
+/// responses in request order. @unchecked Sendable: all mutable state is confined to `worker.queue`;
+/// only `respond(to:with:)` is called from other threads, and it hops to that queue first.
+final class HTTPConnection: @unchecked Sendable {
+    enum Phase {
+        case open
+        /// Our last response is written and our side shut down; reading and dropping until the client
+        /// closes, so its unread request bytes do not turn into a reset that destroys the response.
+        case lingering
+        case closed
+    }
+
+    let socket: Socket
+    let worker: HTTPWorker
+    private let context: HTTPServerContext
+    private var limits: HTTPServerLimits { context.limits }
+
+    private(set) var phase = Phase.open
+    private var parser: HTTPRequestParser
+    /// Requests handed to the handler (and interim 100s), oldest first; slots[0] has `firstSequence`.
+    private var slots: [HTTPResponseSlot] = []
+    private var firstSequence = 0
+    private var output: [UInt8] = []
+    private var outputOffset = 0
+
+    /// No more requests are parsed: after a non-keep-alive request, an error or shutdown.
+    private var stopsParsing = false
+    private var parserNeedsBytes = true
+    private var closesAfterOutput = false
+    private var isPumping = false
+    private var needsPump = false
+
+    private let readSource: any DispatchSourceRead
+    private var readSuspended = false
+    private var writeSource: (any DispatchSourceWrite)?
+    private var writeSourceActive = false
+    private let timer: any DispatchSourceTimer
+    private var armedDeadline = UInt64.max
+    private var pendingCancellations = 0
+
+    private var lastProgress: UInt64
+    private var headStartedAt: UInt64?
+    private var lingerDeadline: UInt64 = 0
+
+    /// Unwritten output beyond this stops reading: a client that pipelines without reading its
+    /// answers cannot make us buffer without bound.
+    private static let maximumPendingOutputBytes = 256 * 1024
+    private static let retainedOutputCapacity = 64 * 1024
+    private static let lingerDuration: UInt64 = 2_000_000_000
+
+    init(socket: Socket, worker: HTTPWorker, context: HTTPServerContext) {
+        self.socket = socket
+        self.worker = worker
+        self.context = context
+        parser = HTTPRequestParser(limits: context.limits.parserLimits)
+        readSource = DispatchSource.makeReadSource(fileDescriptor: socket.descriptor, queue: worker.queue)
+        timer = DispatchSource.makeTimerSource(queue: worker.queue)
+        lastProgress = Self.now()
+    }
+
+    func start() {
+        readSource.setEventHandler { [weak self] in self?.readableEvent() }
+        readSource.setCancelHandler { [weak self] in self?.sourceCancelled() }
+        timer.setEventHandler { [weak self] in self?.timerFired() }
+        timer.schedule(deadline: .distantFuture)
+        pendingCancellations = 1
+        readSource.activate()
+        timer.activate()
+        refreshTimer()
+    }
+
+    // MARK: Input
+
+    private func readableEvent() {
+        guard phase != .closed else { return }
+        switch socket.receive(into: worker.readBuffer) {
+        case .transferred(let count):
+            lastProgress = Self.now()
+            if phase == .lingering { return }
+            parser.append(UnsafeRawBufferPointer(rebasing: worker.readBuffer[..<count]))
+            parserNeedsBytes = false
+            pump()
+        case .wouldBlock:
+            return
+        case .endOfFile:
+            // As nginx does by default, a client that stops sending has gone: what it still has
+            // coming is dropped rather than kept waiting for handlers (a later respond is ignored).
+            close()
+        case .failed(let error):
+            context.logger.debug("connection read failed", metadata: ["error": "\(error)"])
+            close()
+        }
+    }
+
+    private var canParse: Bool {
+        phase == .open && !stopsParsing && !parserNeedsBytes && slots.count < limits.maximumPipelinedRequests
+            && output.count - outputOffset < Self.maximumPendingOutputBytes
+    }
+
+    private var wantsInput: Bool {
+        switch phase {
+        case .lingering: true
+        case .closed: false
+        case .open:
+            !stopsParsing && slots.count < limits.maximumPipelinedRequests
+                && output.count - outputOffset < Self.maximumPendingOutputBytes
+        }
+    }
+
+    /// Parses what it may, writes what is ready, and repeats while either made room for the other.
+    /// Re-entered from a handler answering synchronously, it only asks the running pass to go on.
+    private func pump() {
+        guard !isPumping else {
+            needsPump = true
+            return
+        }
+        isPumping = true
+        repeat {
+            needsPump = false
+            while canParse { parseNext() }
+            renderReadySlots()
+            writeOutput()
+        } while phase != .closed && (needsPump || canParse)
+        isPumping = false
+        guard phase != .closed else { return }
+        if parser.isReceivingHead && !readSuspended && !stopsParsing {
+            headStartedAt = headStartedAt ?? Self.now()
+        } else {
+            headStartedAt = nil
+        }
+        updateReadInterest()
+        refreshTimer()
+    }
+
+    private func parseNext() {
+        let event: HTTPParserEvent?
+        do {
+            event = try parser.next()
+        } catch {
+            context.logger.debug("refused a request", metadata: ["status": "\(error.status.code)", "reason": "\(error.message)"])
+            answerOnOwn(error.status)
+            return
+        }
+        switch event {
+        case nil:
+            parserNeedsBytes = true
+        case .continueExpected:
+            slots.append(HTTPResponseSlot(
+                content: .continueInterim, context: .init(isHead: false, version: .http1_1, keepAlive: true)
+            ))
+        case .request(let request, let keepAlive):
+            headStartedAt = nil
+            let keepsAlive = keepAlive && !worker.isShuttingDown
+            if !keepsAlive { stopsParsing = true }
+            let sequence = firstSequence + slots.count
+            slots.append(HTTPResponseSlot(
+                content: .awaitingHandler,
+                context: .init(isHead: request.method == .HEAD, version: request.version, keepAlive: keepsAlive)
+            ))
+            context.handler.handle(request, responder: HTTPResponder(connection: self, sequence: sequence))
+        }
+    }
+
+    /// The server's own answer (after any responses still owed), then close.
+    func answerOnOwn(_ status: HTTPStatus) {
+        stopsParsing = true
+        slots.append(HTTPResponseSlot(
+            content: .response(context.handler.errorResponse(for: status)),
+            context: .init(isHead: false, version: .http1_1, keepAlive: false)
+        ))
+    }
+
+    /// Answers what has been read, the last response saying `Connection: close`, then closes. A
+    /// request half received may still complete (as the last); idle connections close at once.
+    func finishForShutdown() {
+        if phase == .lingering { close() }
+        guard phase == .open, !(parser.isReceivingRequest && !stopsParsing) else { return }
+        stopsParsing = true
+        if let last = slots.indices.last {
+            slots[last].context.keepAlive = false
+        } else if outputOffset < output.count {
+            closesAfterOutput = true
+        } else {
+            close()
+            return
+        }
+        pump()
+    }
+
+    // MARK: Responses
+
+    func respond(to sequence: Int, with response: HTTPResponse) {
+        if worker.isCurrent {
+            complete(sequence, with: response)
+        } else {
+            worker.queue.async { self.complete(sequence, with: response) }
+        }
+    }
+
+    private func complete(_ sequence: Int, with response: HTTPResponse) {
+        let index = sequence - firstSequence
+        guard phase == .open, slots.indices.contains(index), case .awaitingHandler = slots[index].content else { return }
+        slots[index].content = .response(response)
+        if index == 0 { pump() }
+    }
+
+    private func renderReadySlots() {
+        var rendered = 0
+        while rendered < slots.count && slots[rendered].isReady && !closesAfterOutput {
+            let slot = slots[rendered]
+            switch slot.content {
+            case .continueInterim:
+                output += HTTPResponseEncoder.continueResponse
+            case .response(let response):
+                HTTPResponseEncoder.append(response, context: slot.context, date: worker.currentDate(), to: &output)
+            case .awaitingHandler:
+                break
+            }
+            if !slot.context.keepAlive { closesAfterOutput = true }
+            rendered += 1
+        }
+        guard rendered > 0 else { return }
+        if closesAfterOutput {
+            firstSequence += slots.count
+            slots.removeAll()
+        } else {
+            slots.removeFirst(rendered)
+            firstSequence += rendered
+        }
+    }
+
+    private func writeOutput() {
+        guard phase == .open else { return }
+        while outputOffset < output.count {
+            let result = output.withUnsafeBytes { socket.send(UnsafeRawBufferPointer(rebasing: $0[outputOffset...])) }
+            switch result {
+            case .transferred(let count):
+                outputOffset += count
+                lastProgress = Self.now()
+            case .wouldBlock:
+                setWriteInterest(true)
+                return
+            case .endOfFile, .failed:
+                close()
+                return
+            }
+        }
+        setWriteInterest(false)
+        if output.capacity > Self.retainedOutputCapacity {
+            output = []
+        } else {
+            output.removeAll(keepingCapacity: true)
+        }
+        outputOffset = 0
+        if closesAfterOutput {
+            startLingering()
+        } else if slots.isEmpty && stopsParsing && worker.isShuttingDown {
+            close()
+        }
+    }
+
+    private func startLingering() {
+        phase = .lingering
+        socket.shutdownWriting()
+        lingerDeadline = Self.now() + min(Self.lingerDuration, limits.headerTimeout.nanoseconds)
+        parser = HTTPRequestParser(limits: limits.parserLimits)
+        slots.removeAll()
+    }
+
+    // MARK: Dispatch sources
+
+    private func updateReadInterest() {
+        let wanted = wantsInput
+        if wanted && readSuspended {
+            readSuspended = false
+            readSource.resume()
+        } else if !wanted && !readSuspended {
+            readSuspended = true
+            readSource.suspend()
+        }
+    }
+
+    private func setWriteInterest(_ wanted: Bool) {
+        guard wanted != writeSourceActive else { return }
+        if wanted && writeSource == nil {
+            let source = DispatchSource.makeWriteSource(fileDescriptor: socket.descriptor, queue: worker.queue)
+            source.setEventHandler { [weak self] in self?.writableEvent() }
+            source.setCancelHandler { [weak self] in self?.sourceCancelled() }
+            pendingCancellations += 1
+            writeSource = source
+            writeSourceActive = true
+            source.activate()
+            return
+        }
+        writeSourceActive = wanted
+        if wanted { writeSource?.resume() } else { writeSource?.suspend() }
+    }
+
+    private func writableEvent() {
+        guard phase == .open else { return }
+        pump()
+    }
+
+    func close() {
+        guard phase != .closed else { return }
+        phase = .closed
+        timer.cancel()
+        if let writeSource {
+            if !writeSourceActive { writeSource.resume() }
+            writeSource.cancel()
+        }
+        if readSuspended {
+            readSuspended = false
+            readSource.resume()
+        }
+        readSource.cancel()
+        slots.removeAll()
+        output = []
+        parser = HTTPRequestParser(limits: limits.parserLimits)
+    }
+
+    /// The descriptor is closed only when no source watches it any more.
+    private func sourceCancelled() {
+        pendingCancellations -= 1
+        guard pendingCancellations == 0 else { return }
+        socket.close()
+        worker.connectionClosed(self)
+    }
+
+    // MARK: Timeouts
+
+    private func currentTimeout() -> (kind: HTTPConnectionTimeout, deadline: UInt64)? {
+        let idleTimeout = limits.idleTimeout.nanoseconds
+        switch phase {
+        case .closed:
+            return nil
+        case .lingering:
+            return (.linger, lingerDeadline)
+        case .open:
+            if writeSourceActive { return (.write, lastProgress &+ idleTimeout) }
+            if let headStartedAt { return (.head, headStartedAt &+ limits.headerTimeout.nanoseconds) }
+            // Waiting for handlers, or not reading until the backlog drains: no client timeout runs.
+            if readSuspended || stopsParsing { return nil }
+            if parser.isReceivingRequest { return (.body, lastProgress &+ idleTimeout) }
+            return slots.isEmpty ? (.idle, lastProgress &+ idleTimeout) : nil
+        }
+    }
+
+    /// The timer is moved earlier when needed and otherwise left to fire and re-arm itself, so the
+    /// deadlines moving later with each request cost no timer updates.
+    private func refreshTimer() {
+        guard let deadline = currentTimeout()?.deadline, deadline < armedDeadline else { return }
+        armedDeadline = deadline
+        timer.schedule(deadline: DispatchTime(uptimeNanoseconds: deadline), leeway: .milliseconds(5))
+    }
+
+    private func timerFired() {
+        armedDeadline = .max
+        guard let (kind, deadline) = currentTimeout() else { return }
+        guard deadline <= Self.now() else {
+            refreshTimer()
+            return
+        }
+        switch kind {
+        case .head, .body:
+            context.logger.debug("request timed out", metadata: ["waiting-for": "\(kind)"])
+            answerOnOwn(.requestTimeout)
+            pump()
+        case .write, .idle, .linger:
+            close()
+        }
+    }
+
+    static func now() -> UInt64 {
+        DispatchTime.now().uptimeNanoseconds
+    }
+}

@@ -1,0 +1,238 @@
+/// An incremental, strict RFC 9112 request parser, independent of sockets: append bytes as they
+/// arrive (split anywhere), then call `next()` until it returns nil. After an error the parser stays
+/// failed; the connection answers `error.status` and closes.
+public struct HTTPRequestParser: Sendable {
+    public let limits: HTTPParserLimits
+    public internal(set) var state: State = .idle
+
+    /// Unconsumed input starts at `position`; bytes before it are dropped when more arrive.
+    private var buffer: [UInt8] = []
+    private var position = 0
+    /// Where the search for the next LF resumes, so a line arriving byte by byte is scanned once.
+    private var scanPosition = 0
+    private var head: HTTPRequestHead?
+    /// Request line and header section bytes, or trailer section bytes once in `.trailerFields`.
+    private var sectionBytes = 0
+    private var sectionFieldCount = 0
+    private var body: [UInt8] = []
+
+    /// A chunk-size line with extensions longer than this is refused.
+    private static let maximumChunkLineBytes = 1024
+    /// Larger buffers are released, not kept, once drained: idle connections stay small.
+    private static let retainedBufferCapacity = 4096
+
+    public init(limits: HTTPParserLimits = HTTPParserLimits()) {
+        self.limits = limits
+    }
+
+    public var bufferedByteCount: Int { buffer.count - position }
+
+    /// True once any byte of the next request has arrived and until it is complete.
+    public var isReceivingRequest: Bool {
+        state != .idle || bufferedByteCount > 0
+    }
+
+    /// True while the request line or the header section is incomplete (the header timeout runs).
+    public var isReceivingHead: Bool {
+        state == .headerFields || (state == .idle && bufferedByteCount > 0)
+    }
+
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        dropConsumedBytes()
+        buffer.append(contentsOf: bytes)
+    }
+
+    public mutating func append(contentsOf bytes: some Sequence<UInt8>) {
+        dropConsumedBytes()
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// The next event from the bytes buffered so far; nil when more bytes are needed.
+    public mutating func next() throws(HTTPParserError) -> HTTPParserEvent? {
+        if case .failed(let error) = state { throw error }
+        do {
+            return try advance()
+        } catch {
+            move(to: .failed(error))
+            throw error
+        }
+    }
+
+    private mutating func advance() throws(HTTPParserError) -> HTTPParserEvent? {
+        while true {
+            switch state {
+            case .idle:
+                guard let line = try takeHeadLine() else { return nil }
+                // RFC 9112 §2.2: empty lines before a request line are ignored.
+                guard !line.isEmpty else { continue }
+                let requestLine = try withBytes(line, HTTPRequestLine.parse)
+                head = HTTPRequestHead(line: requestLine)
+                move(to: .headerFields)
+            case .headerFields:
+                guard let line = try takeHeadLine() else { return nil }
+                if line.isEmpty {
+                    if let event = try finishHead() { return event }
+                    continue
+                }
+                try countField()
+                try withBytes(line) { (bytes) throws(HTTPParserError) in try head?.addField(bytes) }
+            case .fixedLengthBody(let length):
+                guard bufferedByteCount >= length else { return nil }
+                body = Array(buffer[position..<(position + length)])
+                position += length
+                return completeRequest()
+            case .chunkSize:
+                guard let line = try takeLine(maximumLength: Self.maximumChunkLineBytes) else { return nil }
+                let size = try withBytes(line) { (bytes) throws(HTTPParserError) in try Self.parseChunkSize(bytes) }
+                if size == 0 {
+                    sectionBytes = 0
+                    sectionFieldCount = 0
+                    move(to: .trailerFields)
+                } else {
+                    guard size <= limits.maximumBodyBytes - body.count else {
+                        throw .bodyTooLarge("chunked body is over the limit")
+                    }
+                    move(to: .chunkData(size: size))
+                }
+            case .chunkData(let size):
+                guard bufferedByteCount >= size + 2 else { return nil }
+                guard buffer[position + size] == ASCII.cr, buffer[position + size + 1] == ASCII.lf else {
+                    throw .badRequest("chunk data not followed by CRLF")
+                }
+                body.append(contentsOf: buffer[position..<(position + size)])
+                position += size + 2
+                move(to: .chunkSize)
+            case .trailerFields:
+                guard let line = try takeHeadLine() else { return nil }
+                if line.isEmpty { return completeRequest() }
+                try countField()
+                // Trailers are checked like header fields and then dropped: nothing here uses them.
+                _ = try withBytes(line) { (bytes) throws(HTTPParserError) in try HTTPRequestHead.parseField(bytes) }
+            case .failed(let error):
+                throw error
+            }
+        }
+    }
+
+    private mutating func finishHead() throws(HTTPParserError) -> HTTPParserEvent? {
+        guard let head else { throw .badRequest("header section without a request line") }
+        switch try head.bodyFraming(limits: limits) {
+        case .none:
+            return completeRequest()
+        case .length(let length):
+            move(to: .fixedLengthBody(length: length))
+            return head.wantsContinue && bufferedByteCount < length ? .continueExpected : nil
+        case .chunked:
+            move(to: .chunkSize)
+            return head.wantsContinue && bufferedByteCount == 0 ? .continueExpected : nil
+        }
+    }
+
+    private mutating func completeRequest() -> HTTPParserEvent? {
+        guard let head else { return nil }
+        let line = head.line
+        let request = HTTPRequest(
+            method: line.method, target: line.target, path: line.decodedTarget.path,
+            pathSegments: line.decodedTarget.pathSegments, query: line.decodedTarget.query,
+            version: line.version, headers: head.headers, body: body
+        )
+        self.head = nil
+        body = []
+        sectionBytes = 0
+        sectionFieldCount = 0
+        move(to: .idle)
+        return .request(request, keepAlive: head.keepAlive)
+    }
+
+    private mutating func countField() throws(HTTPParserError) {
+        sectionFieldCount += 1
+        guard sectionFieldCount <= limits.maximumHeaderCount else {
+            throw .headerTooLarge("more than \(limits.maximumHeaderCount) header fields")
+        }
+    }
+
+    /// A line of the request head or trailer section, counted against `maximumHeaderBytes`.
+    private mutating func takeHeadLine() throws(HTTPParserError) -> Range<Int>? {
+        let remaining = limits.maximumHeaderBytes - sectionBytes
+        guard let line = try takeLine(maximumLength: remaining) else { return nil }
+        sectionBytes += line.count + 2
+        return line
+    }
+
+    /// The next CRLF-terminated line without its CRLF, or nil while its LF has not arrived. A line
+    /// (with CRLF) longer than `maximumLength` fails as soon as that is certain.
+    private mutating func takeLine(maximumLength: Int) throws(HTTPParserError) -> Range<Int>? {
+        scanPosition = max(scanPosition, position)
+        let lineFeed = buffer.withUnsafeBufferPointer { bytes in
+            bytes[scanPosition...].firstIndex(of: ASCII.lf)
+        }
+        guard let lineFeed else {
+            scanPosition = buffer.count
+            if buffer.count - position > maximumLength { throw lineTooLong() }
+            return nil
+        }
+        if lineFeed + 1 - position > maximumLength { throw lineTooLong() }
+        guard lineFeed > position, buffer[lineFeed - 1] == ASCII.cr else {
+            throw .badRequest("line ends in a bare LF")
+        }
+        let line = position..<(lineFeed - 1)
+        position = lineFeed + 1
+        return line
+    }
+
+    private func lineTooLong() -> HTTPParserError {
+        switch state {
+        case .chunkSize: .badRequest("chunk-size line too long")
+        default: .headerTooLarge("request head is over \(limits.maximumHeaderBytes) bytes")
+        }
+    }
+
+    private func withBytes<Result>(
+        _ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) throws(HTTPParserError) -> Result
+    ) throws(HTTPParserError) -> Result {
+        let result: Swift.Result<Result, HTTPParserError> = buffer.withUnsafeBufferPointer { bytes in
+            do throws(HTTPParserError) {
+                return .success(try body(UnsafeBufferPointer(rebasing: bytes[range])))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// `chunk-size [chunk-ext]` (RFC 9112 §7.1): hex digits, then optionally `;` extensions, ignored.
+    static func parseChunkSize(_ line: UnsafeBufferPointer<UInt8>) throws(HTTPParserError) -> Int {
+        var size = 0
+        var index = 0
+        while index < line.count, let digit = ASCII.hexValue(line[index]) {
+            let (shifted, overflow) = size.multipliedReportingOverflow(by: 16)
+            size = overflow ? Int.max : shifted | Int(digit)
+            index += 1
+        }
+        guard index > 0 else { throw .badRequest("malformed chunk size") }
+        var extensionStart = index
+        while extensionStart < line.count && ASCII.isWhitespace(line[extensionStart]) { extensionStart += 1 }
+        if extensionStart < line.count {
+            guard line[extensionStart] == ASCII.semicolon,
+                line[extensionStart...].allSatisfy(ASCII.isFieldValueCharacter)
+            else { throw .badRequest("malformed chunk size") }
+        }
+        return size
+    }
+
+    private mutating func dropConsumedBytes() {
+        if position == buffer.count {
+            if buffer.capacity > Self.retainedBufferCapacity {
+                buffer = []
+            } else {
+                buffer.removeAll(keepingCapacity: true)
+            }
+            position = 0
+            scanPosition = 0
+        } else if position > Self.retainedBufferCapacity && position * 2 > buffer.count {
+            buffer.removeSubrange(0..<position)
+            scanPosition -= position
+            position = 0
+        }
+    }
+}

@@ -1,0 +1,79 @@
+/// Renders responses into a connection's output buffer. The server owns framing and connection
+/// management, so the handler's Content-Length, Transfer-Encoding and Connection are dropped, and a
+/// field that could split the response (a CR or LF in it) is dropped too.
+enum HTTPResponseEncoder {
+    struct Context {
+        var isHead: Bool
+        var version: HTTPVersion
+        var keepAlive: Bool
+    }
+
+    static let continueResponse = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+
+    static func append(_ response: HTTPResponse, context: Context, date: [UInt8], to output: inout [UInt8]) {
+        let status = (100...599).contains(response.status.code) ? response.status : .internalServerError
+        let hasBody = status.code != 204 && status.code != 304 && status.code >= 200
+        output.reserveCapacity(output.count + 160 + response.body.count)
+        output += statusLinePrefix
+        appendDecimal(status.code, to: &output)
+        output.append(ASCII.space)
+        for byte in status.reasonPhrase.utf8 where ASCII.isFieldValueCharacter(byte) { output.append(byte) }
+        output += crlf
+        var hasDate = false
+        for field in response.headers where isSafe(field) {
+            switch field.name.utf8.count {
+            case 4 where HTTPHeaders.namesMatch(field.name, "Date"):
+                hasDate = true
+            case 10 where HTTPHeaders.namesMatch(field.name, "Connection"),
+                14 where HTTPHeaders.namesMatch(field.name, "Content-Length"),
+                17 where HTTPHeaders.namesMatch(field.name, "Transfer-Encoding"):
+                continue
+            default:
+                break
+            }
+            output += field.name.utf8
+            output += separator
+            output += field.value.utf8
+            output += crlf
+        }
+        if hasBody {
+            output += contentLengthPrefix
+            appendDecimal(response.body.count, to: &output)
+            output += crlf
+        }
+        if !hasDate {
+            output += datePrefix
+            output += date
+            output += crlf
+        }
+        if !context.keepAlive {
+            output += connectionClose
+        } else if context.version == .http1_0 {
+            output += connectionKeepAlive
+        }
+        output += crlf
+        if hasBody && !context.isHead { output += response.body }
+    }
+
+    private static func isSafe(_ field: HTTPHeaders.Element) -> Bool {
+        !field.name.isEmpty && field.name.utf8.allSatisfy(ASCII.isTokenCharacter)
+            && field.value.utf8.allSatisfy(ASCII.isFieldValueCharacter)
+    }
+
+    private static func appendDecimal(_ value: Int, to output: inout [UInt8]) {
+        guard value >= 10 else {
+            output.append(UInt8(0x30 + max(value, 0)))
+            return
+        }
+        appendDecimal(value / 10, to: &output)
+        output.append(UInt8(0x30 + value % 10))
+    }
+
+    private static let statusLinePrefix = Array("HTTP/1.1 ".utf8)
+    private static let crlf: [UInt8] = [ASCII.cr, ASCII.lf]
+    private static let separator = Array(": ".utf8)
+    private static let contentLengthPrefix = Array("Content-Length: ".utf8)
+    private static let datePrefix = Array("Date: ".utf8)
+    private static let connectionClose = Array("Connection: close\r\n".utf8)
+    private static let connectionKeepAlive = Array("Connection: keep-alive\r\n".utf8)
+}

@@ -1,0 +1,3 @@
+public enum HTTPVersion: Sendable, Hashable {
+    case http1_0, http1_1
+}

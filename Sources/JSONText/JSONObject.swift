@@ -1,0 +1,53 @@
+/// The members of a JSON object in document order.
+///
+/// A repeated key keeps its first position and takes the last value, as JavaScript's JSON.parse
+/// does, so a key appears at most once. Equality compares members in order because order is
+/// observable in what JSON.stringify writes.
+public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
+    public typealias Element = (key: String, value: JSONValue)
+
+    private var keys: [String] = []
+    private var values: [JSONValue] = []
+    // Position of each key, so lookups and duplicate handling stay linear in the member count.
+    private var positions: [String: Int] = [:]
+
+    public init(_ members: [(key: String, value: JSONValue)]) {
+        keys.reserveCapacity(members.count)
+        values.reserveCapacity(members.count)
+        for member in members {
+            setValue(member.value, forKey: member.key)
+        }
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { keys.count }
+
+    public subscript(position: Int) -> (key: String, value: JSONValue) {
+        (key: keys[position], value: values[position])
+    }
+
+    public subscript(key: String) -> JSONValue? {
+        guard let position = positions[key] else { return nil }
+        return values[position]
+    }
+
+    /// Replaces the value of an existing key in place, or appends a new member.
+    public mutating func setValue(_ value: JSONValue, forKey key: String) {
+        if let position = positions[key] {
+            values[position] = value
+        } else {
+            positions[key] = keys.count
+            keys.append(key)
+            values.append(value)
+        }
+    }
+
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        lhs.keys == rhs.keys && lhs.values == rhs.values
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(keys)
+        hasher.combine(values)
+    }
+}

@@ -1,0 +1,4 @@
+extension Character {
+    /// `isNumber` accepts other scripts' digits (and `Int("٣")` would not parse them anyway).
+    var isASCIIDigit: Bool { isASCII && isWholeNumber }
+}

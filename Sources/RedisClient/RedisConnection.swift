@@ -1,0 +1,419 @@
+import CHiredis
+import Dispatch
+import Logging
+import Synchronization
+
+/// One connection to Redis at a time (one hiredis async context), reconnecting with backoff.
+///
+/// Everything runs on `queue`: hiredis calls, its callbacks (they only happen inside those calls),
+/// Dispatch source events and timers. Callers reach it with one `queue.async` per command, and
+/// replies come back in order through ids in `pending`.
+///
+/// Commands are accepted while the connection is ready, and also during the very first connect
+/// attempt after `connect()`: hiredis buffers them until the socket is up, so a service that starts
+/// together with Redis gets no spurious errors. If that attempt fails they fail with `notConnected`.
+/// During later attempts (Redis known to be away) commands fail fast with `notConnected`.
+// @unchecked Sendable: all mutable state is confined to `queue`; `readyFlag` is atomic.
+final class RedisConnection: @unchecked Sendable {
+    enum Role {
+        case commands
+        case subscriber
+    }
+
+    private enum State {
+        case idle
+        case connecting(isFirstAttempt: Bool)
+        case ready
+        case waitingToReconnect
+        case closed
+    }
+
+    /// Beyond this many unanswered commands the connection fails new ones fast, so memory stays
+    /// bounded while Redis stalls.
+    static let maximumPendingCommands = 100_000
+
+    let queue: DispatchQueue
+    private let configuration: RedisConfiguration
+    private let role: Role
+    private let logger: Logger
+    private let readyFlag = Atomic<Bool>(false)
+    private let commandTimeout: UInt64
+    private let connectTimeout: UInt64
+
+    private var state = State.idle
+    private var context: HiredisContext?
+    private var pending = PendingCommands()
+    private var attempt: UInt64 = 0
+    private var consecutiveFailures = 0
+    private var connectDeadline = UInt64.max
+    /// The current attempt sent AUTH or SELECT: it is ready once their replies are in.
+    private var awaitsHandshake = false
+    /// Set inside hiredis callbacks, where hiredis forbids freeing the context; acted on once the
+    /// hiredis call that ran the callback has returned.
+    private var teardownReason: String?
+    private var lastFailureReason: String?
+    private let deadlineTimer: any DispatchSourceTimer
+    private var timerDeadline: UInt64?
+    private var subscriptions = SubscriptionTable()
+    /// `connect()` was called: the subscriber connects once it has a channel.
+    private var isStarted = false
+
+    init(configuration: RedisConfiguration, role: Role, label: String, logger: Logger) {
+        self.configuration = configuration
+        self.role = role
+        var logger = logger
+        logger[metadataKey: "redis.connection"] = "\(label)"
+        self.logger = logger
+        queue = DispatchQueue(label: "rest-sessions.redis.\(label)")
+        commandTimeout = configuration.commandTimeout.nanoseconds
+        connectTimeout = configuration.connectTimeout.nanoseconds
+        deadlineTimer = DispatchSource.makeTimerSource(queue: queue)
+        deadlineTimer.setEventHandler { [weak self] in self?.deadlineTimerFired() }
+        deadlineTimer.activate()
+    }
+
+    /// At least the set-up (AUTH, SELECT) is done and commands go straight to Redis.
+    var isReady: Bool { readyFlag.load(ordering: .relaxed) }
+
+    func connect() {
+        queue.async { [self] in
+            guard case .idle = state, !isStarted else { return }
+            isStarted = true
+            if role == .commands || !subscriptions.isEmpty {
+                startAttempt(isFirst: true)
+            }
+        }
+    }
+
+    func send(_ command: RedisCommand, completion: @escaping PendingCommands.Completion) {
+        queue.async { [self] in enqueue(command, completion: completion) }
+    }
+
+    func subscribe(channel: String, onMessage: @escaping @Sendable ([UInt8]) -> Void) {
+        queue.async { [self] in
+            guard let index = subscriptions.add(channel: channel, handler: onMessage) else { return }
+            if let context {
+                issueSubscribe(index, on: context)
+            } else if case .idle = state, isStarted {
+                startAttempt(isFirst: true)
+            }
+        }
+    }
+
+    /// Fails pending commands with `connectionLost` and stops reconnecting.
+    func close() {
+        queue.async { [self] in
+            if case .closed = state { return }
+            state = .closed
+            readyFlag.store(false, ordering: .relaxed)
+            attempt &+= 1
+            if let context {
+                // Runs every pending callback with a NULL reply (→ connectionLost), then the cleanup hook.
+                redisAsyncFree(context.pointer)
+            }
+            for waiter in pending.removeAll() { Self.fail(waiter, with: .connectionLost) }
+            deadlineTimer.cancel()
+        }
+    }
+
+    // MARK: Commands
+
+    private var acceptsCommands: Bool {
+        switch state {
+        case .ready, .connecting(isFirstAttempt: true): true
+        default: false
+        }
+    }
+
+    private func enqueue(_ command: RedisCommand, completion: @escaping PendingCommands.Completion) {
+        guard let context, acceptsCommands else {
+            completion(.failure(.notConnected))
+            return
+        }
+        guard pending.count < Self.maximumPendingCommands else {
+            completion(.failure(.tooManyPendingCommands))
+            return
+        }
+        guard issue(command, on: context) == REDIS_OK else {
+            completion(.failure(.notConnected))
+            return
+        }
+        let deadline = DispatchTime.now().uptimeNanoseconds &+ commandTimeout
+        pending.append(.command(completion), deadline: deadline)
+        armTimer(at: deadline)
+    }
+
+    /// Hands the command to hiredis under the next pending id.
+    private func issue(_ command: RedisCommand, on context: HiredisContext) -> Int32 {
+        let privdata = UnsafeMutableRawPointer(bitPattern: UInt(pending.nextID))
+        return command.withArgv { argc, argv, lengths in
+            redisAsyncCommandArgv(context.pointer, { ac, reply, privdata in
+                RedisConnection.owner(of: ac)?.didReceive(
+                    reply?.assumingMemoryBound(to: redisReply.self),
+                    id: UInt64(UInt(bitPattern: privdata)))
+            }, privdata, argc, argv, lengths)
+        }
+    }
+
+    private func didReceive(_ reply: UnsafeMutablePointer<redisReply>?, id: UInt64) {
+        guard let waiter = pending.remove(id: id) else { return }  // timed out: late reply ignored
+        switch waiter {
+        case .command(let completion):
+            // No reply: hiredis is freeing the context. A refused set-up: the reply is only NOAUTH or
+            // the like, and the context is about to go. Either way the command was never served.
+            guard let reply, teardownReason == nil else {
+                completion(.failure(isConnecting ? .notConnected : .connectionLost))
+                return
+            }
+            if reply.pointee.type == REDIS_REPLY_ERROR {
+                completion(.failure(.reply(RedisReply.text(of: reply.pointee))))
+            } else {
+                completion(.success(RedisReply(hiredis: reply)))
+            }
+        case .handshake(let isLast):
+            guard let reply else { return }
+            if reply.pointee.type == REDIS_REPLY_ERROR {
+                // The first refusal says why (a SELECT after a failed AUTH only adds NOAUTH).
+                teardownReason = teardownReason ?? "Redis refused the connection set-up: \(RedisReply.text(of: reply.pointee))"
+            } else if isLast {
+                becomeReady()
+            }
+        }
+    }
+
+    private var isConnecting: Bool {
+        if case .connecting = state { true } else { false }
+    }
+
+    private static func fail(_ waiter: PendingCommands.Waiter, with error: RedisError) {
+        if case .command(let completion) = waiter { completion(.failure(error)) }
+    }
+
+    // MARK: Deadlines
+
+    /// One timer per connection, at the earliest of the oldest command's deadline and the connect deadline.
+    private func armTimer(at deadline: UInt64) {
+        if let timerDeadline, timerDeadline <= deadline { return }
+        timerDeadline = deadline
+        deadlineTimer.schedule(deadline: DispatchTime(uptimeNanoseconds: deadline), leeway: .milliseconds(5))
+    }
+
+    private func deadlineTimerFired() {
+        timerDeadline = nil
+        let now = DispatchTime.now().uptimeNanoseconds
+        while let waiter = pending.removeExpired(now: now) {
+            Self.fail(waiter, with: .timedOut)
+        }
+        // Handshake commands share the connect deadline, so this also covers a silent AUTH or SELECT.
+        if isConnecting, now >= connectDeadline, let context {
+            teardownReason = "connect timed out"
+            tearDown(context)
+        }
+        if let oldest = pending.oldestDeadline { armTimer(at: oldest) }
+        if isConnecting { armTimer(at: connectDeadline) }
+    }
+
+    // MARK: Connecting
+
+    private func startAttempt(isFirst: Bool) {
+        attempt &+= 1
+        state = .connecting(isFirstAttempt: isFirst)
+        let pointer: UnsafeMutablePointer<redisAsyncContext>?
+        switch configuration.endpoint {
+        case .tcp(let host, let port):
+            // hiredis 0.14 resolves the host with getaddrinfo, which blocks for a DNS name that is not
+            // in /etc/hosts; IP addresses and local names are immediate.
+            pointer = redisAsyncConnect(host, Int32(clamping: port))
+        case .unix(let path):
+            pointer = redisAsyncConnectUnix(path)
+        }
+        guard let pointer else {
+            attemptFailed("hiredis could not allocate a context")
+            return
+        }
+        guard pointer.pointee.err == 0 else {
+            let reason = String(cString: pointer.pointee.errstr)
+            redisAsyncFree(pointer)
+            attemptFailed(reason)
+            return
+        }
+        if case .tcp = configuration.endpoint {
+            _ = redisEnableKeepAlive(&pointer.pointee.c)  // notices a vanished peer on idle connections
+        }
+
+        let attempt = self.attempt
+        let context = HiredisContext(
+            pointer: pointer, attempt: attempt, queue: queue,
+            onReadable: { [self] in handleSocketEvent(attempt: attempt, redisAsyncHandleRead) },
+            onWritable: { [self] in handleSocketEvent(attempt: attempt, redisAsyncHandleWrite) })
+        self.context = context
+        installHooks(on: pointer)
+
+        connectDeadline = DispatchTime.now().uptimeNanoseconds &+ connectTimeout
+        armTimer(at: connectDeadline)
+        let handshake = handshakeCommands()
+        awaitsHandshake = !handshake.isEmpty
+        for (index, command) in handshake.enumerated() where issue(command, on: context) == REDIS_OK {
+            pending.append(.handshake(isLast: index == handshake.count - 1), deadline: connectDeadline)
+        }
+        for index in subscriptions.indices { issueSubscribe(index, on: context) }
+    }
+
+    private func handshakeCommands() -> [RedisCommand] {
+        var commands: [RedisCommand] = []
+        if let password = configuration.password {
+            if let username = configuration.username {
+                commands.append(RedisCommand("AUTH", username, password))
+            } else {
+                commands.append(RedisCommand("AUTH", password))
+            }
+        }
+        if configuration.database != 0, role == .commands {
+            commands.append(RedisCommand("SELECT", String(configuration.database)))
+        }
+        return commands
+    }
+
+    private func installHooks(on pointer: UnsafeMutablePointer<redisAsyncContext>) {
+        pointer.pointee.ev.data = Unmanaged.passUnretained(self).toOpaque()
+        pointer.pointee.ev.addRead = { RedisConnection.owner(ofEventData: $0)?.context?.setReading(true) }
+        pointer.pointee.ev.delRead = { RedisConnection.owner(ofEventData: $0)?.context?.setReading(false) }
+        pointer.pointee.ev.addWrite = { RedisConnection.owner(ofEventData: $0)?.context?.setWriting(true) }
+        pointer.pointee.ev.delWrite = { RedisConnection.owner(ofEventData: $0)?.context?.setWriting(false) }
+        pointer.pointee.ev.cleanup = { RedisConnection.owner(ofEventData: $0)?.contextWillBeFreed() }
+        // Also arms the write source: the first writable event means the socket is connected.
+        redisAsyncSetConnectCallback(pointer) { ac, status in
+            guard status == REDIS_OK, let ac else { return }  // on failure hiredis frees the context next
+            RedisConnection.owner(ofEventData: ac.pointee.ev.data)?.transportConnected()
+        }
+    }
+
+    private func transportConnected() {
+        if !awaitsHandshake { becomeReady() }
+    }
+
+    private func becomeReady() {
+        guard isConnecting else { return }
+        let failures = consecutiveFailures
+        state = .ready
+        consecutiveFailures = 0
+        connectDeadline = .max
+        lastFailureReason = nil
+        if role == .commands { readyFlag.store(true, ordering: .relaxed) }
+        if failures == 0 {
+            logger.notice("Connected to Redis", metadata: ["redis.endpoint": "\(endpointDescription)"])
+        } else {
+            logger.notice("Reconnected to Redis", metadata: [
+                "redis.endpoint": "\(endpointDescription)", "redis.failed-attempts": "\(failures)",
+            ])
+        }
+    }
+
+    /// Runs hiredis's read or write handler, then the teardown a callback asked for.
+    private func handleSocketEvent(attempt: UInt64, _ handler: (UnsafeMutablePointer<redisAsyncContext>) -> Void) {
+        guard let context, context.attempt == attempt else { return }
+        handler(context.pointer)
+        // hiredis may have freed the context itself (connection error); then `self.context` is nil.
+        if teardownReason != nil, let context = self.context {
+            tearDown(context)
+        }
+    }
+
+    /// Frees the context from outside any hiredis callback; the cleanup hook schedules the reconnect.
+    private func tearDown(_ context: HiredisContext) {
+        redisAsyncFree(context.pointer)
+    }
+
+    /// hiredis's cleanup hook: the context is being freed (error, server gone, or our own free).
+    private func contextWillBeFreed() {
+        guard let context else { return }
+        let pointer = context.pointer
+        let reason = teardownReason ?? (pointer.pointee.err != 0 ? String(cString: pointer.pointee.errstr) : "closed")
+        teardownReason = nil
+        context.cancelSources(queue: queue)
+        self.context = nil
+        readyFlag.store(false, ordering: .relaxed)
+        switch state {
+        case .ready:
+            logger.warning("Lost the connection to Redis; reconnecting", metadata: [
+                "redis.endpoint": "\(endpointDescription)", "redis.reason": "\(reason)",
+            ])
+            scheduleReconnect()
+        case .connecting:
+            attemptFailed(reason)
+        case .idle, .waitingToReconnect, .closed:
+            break
+        }
+    }
+
+    private func attemptFailed(_ reason: String) {
+        consecutiveFailures += 1
+        if consecutiveFailures == 1 || reason != lastFailureReason {
+            logger.warning("Cannot connect to Redis; retrying with backoff", metadata: [
+                "redis.endpoint": "\(endpointDescription)", "redis.reason": "\(reason)",
+            ])
+        }
+        lastFailureReason = reason
+        scheduleReconnect()
+    }
+
+    private func scheduleReconnect() {
+        state = .waitingToReconnect
+        let attempt = self.attempt
+        let delay = ReconnectBackoff(
+            minimum: configuration.minimumReconnectDelay.nanoseconds,
+            maximum: configuration.maximumReconnectDelay.nanoseconds
+        ).delay(afterFailures: consecutiveFailures)
+        queue.asyncAfter(deadline: .now() + .nanoseconds(Int(clamping: delay))) { [self] in
+            guard case .waitingToReconnect = state, self.attempt == attempt else { return }
+            startAttempt(isFirst: false)
+        }
+    }
+
+    private var endpointDescription: String {
+        switch configuration.endpoint {
+        case .tcp(let host, let port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        case .unix(let path): "unix:\(path)"
+        }
+    }
+
+    // MARK: Subscriptions
+
+    private func issueSubscribe(_ index: Int, on context: HiredisContext) {
+        let command = RedisCommand("SUBSCRIBE", subscriptions.channel(at: index))
+        // hiredis keeps this callback for every message of the channel; privdata is the channel's index.
+        let privdata = UnsafeMutableRawPointer(bitPattern: UInt(index + 1))
+        _ = command.withArgv { argc, argv, lengths in
+            redisAsyncCommandArgv(context.pointer, { ac, reply, privdata in
+                guard let reply else { return }  // the context is going away
+                RedisConnection.owner(of: ac)?.didReceiveMessage(
+                    reply.assumingMemoryBound(to: redisReply.self),
+                    channelIndex: Int(bitPattern: privdata) - 1)
+            }, privdata, argc, argv, lengths)
+        }
+    }
+
+    private func didReceiveMessage(_ reply: UnsafeMutablePointer<redisReply>, channelIndex: Int) {
+        // ["message", channel, payload]; the ["subscribe", channel, count] confirmations are skipped.
+        let node = reply.pointee
+        guard node.type == REDIS_REPLY_ARRAY, node.elements == 3,
+              let kind = node.element[0], kind.pointee.type == REDIS_REPLY_STRING,
+              RedisReply.text(of: kind.pointee) == "message",
+              let payload = node.element[2], payload.pointee.type == REDIS_REPLY_STRING
+        else { return }
+        let bytes = Array(UnsafeRawBufferPointer(start: payload.pointee.str, count: payload.pointee.len))
+        subscriptions.deliver(bytes, toChannelAt: channelIndex)
+    }
+
+    // MARK: C callbacks
+
+    private static func owner(of context: UnsafeMutablePointer<redisAsyncContext>?) -> RedisConnection? {
+        owner(ofEventData: context?.pointee.ev.data)
+    }
+
+    /// `ev.data` is the connection, unretained: a connection outlives its contexts (it frees them,
+    /// or hiredis does inside a call the connection made).
+    private static func owner(ofEventData data: UnsafeMutableRawPointer?) -> RedisConnection? {
+        data.map { Unmanaged<RedisConnection>.fromOpaque($0).takeUnretainedValue() }
+    }
+}

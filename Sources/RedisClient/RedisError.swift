@@ -1,0 +1,54 @@
+/// Why a Redis command failed.
+public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
+    private enum Code: Sendable, Hashable {
+        case notConnected
+        case timedOut
+        case connectionLost
+        case tooManyPendingCommands
+        case reply
+        case unsupportedCommand
+    }
+
+    private let code: Code
+    public let message: String
+
+    private init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// Redis is away (or the client is closed): the command failed fast and was never sent.
+    public static var notConnected: RedisError { RedisError(.notConnected, "not connected to Redis") }
+    /// No reply arrived within the command deadline; a late reply is ignored.
+    public static var timedOut: RedisError { RedisError(.timedOut, "Redis did not answer within the command timeout") }
+    /// The connection dropped (or the client was closed) while the command was in flight.
+    public static var connectionLost: RedisError { RedisError(.connectionLost, "the connection to Redis was lost") }
+    /// The connection already holds its maximum of unanswered commands (Redis is stalling): failed fast.
+    public static var tooManyPendingCommands: RedisError {
+        RedisError(.tooManyPendingCommands, "too many commands are waiting for Redis")
+    }
+    /// Redis answered with an error reply.
+    public static func reply(_ message: String) -> RedisError { RedisError(.reply, message) }
+    /// The command cannot work through this client (empty, or changes per-connection state of a pool).
+    public static func unsupportedCommand(_ message: String) -> RedisError { RedisError(.unsupportedCommand, message) }
+
+    /// Redis is unreachable, too slow or overloaded: the API answers 503.
+    public var isUnavailable: Bool {
+        switch code {
+        case .notConnected, .timedOut, .connectionLost, .tooManyPendingCommands: true
+        case .reply, .unsupportedCommand: false
+        }
+    }
+
+    /// True for an error reply from Redis (as opposed to a failure of the client or the connection).
+    public var isReply: Bool { code == .reply }
+
+    public var description: String {
+        switch code {
+        case .reply: "Redis replied with an error: \(message)"
+        default: message
+        }
+    }
+
+    var isMissingScript: Bool { code == .reply && message.hasPrefix("NOSCRIPT") }
+}

@@ -1,0 +1,80 @@
+import JSONText
+import SessionStore
+
+/// Compact JSON answers, written straight into a byte buffer in the contract's key order.
+enum ResponseBody {
+    static func token(_ created: CreatedSession) -> [UInt8] {
+        var output = Array(#"{"token":"#.utf8)
+        JSONWriter.append(string: created.token, to: &output)
+        output.append(UInt8(ascii: "}"))
+        return output
+    }
+
+    /// `{"kill":N}`, `{"activity":N}`.
+    static func count(_ count: Int, named name: StaticString) -> [UInt8] {
+        var output: [UInt8] = [UInt8(ascii: "{"), UInt8(ascii: "\"")]
+        output.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        output.append(contentsOf: #"":"#.utf8)
+        output.append(contentsOf: String(count).utf8)
+        output.append(UInt8(ascii: "}"))
+        return output
+    }
+
+    /// A missing or expired session is `{}`: clients rely on it.
+    static func session(_ session: Session?) -> [UInt8] {
+        guard let session else { return Array("{}".utf8) }
+        var output: [UInt8] = []
+        output.reserveCapacity(96 + (session.data?.utf8.count ?? 0))
+        append(session, to: &output)
+        return output
+    }
+
+    /// `{"sessions":[...]}`; sessions never carry their tokens.
+    static func sessions(_ sessions: [Session]) -> [UInt8] {
+        var output = Array(#"{"sessions":["#.utf8)
+        for (position, session) in sessions.enumerated() {
+            if position > 0 { output.append(UInt8(ascii: ",")) }
+            append(session, to: &output)
+        }
+        output.append(contentsOf: "]}".utf8)
+        return output
+    }
+
+    static func error(_ error: APIError) -> [UInt8] {
+        Self.error(name: error.name, message: error.message)
+    }
+
+    static func error(name: String, message: String) -> [UInt8] {
+        var output = Array(#"{"name":"#.utf8)
+        JSONWriter.append(string: name, to: &output)
+        output.append(contentsOf: #","message":"#.utf8)
+        JSONWriter.append(string: message, to: &output)
+        output.append(UInt8(ascii: "}"))
+        return output
+    }
+
+    /// id, r, w, ttl, idle, ip, then no_resave (only when set), then d (only with data, verbatim:
+    /// the store keeps it as compact JSON text, so its numbers come back exactly as sent).
+    private static func append(_ session: Session, to output: inout [UInt8]) {
+        output.append(contentsOf: #"{"id":"#.utf8)
+        JSONWriter.append(string: session.id, to: &output)
+        output.append(contentsOf: #","r":"#.utf8)
+        output.append(contentsOf: String(session.reads).utf8)
+        output.append(contentsOf: #","w":"#.utf8)
+        output.append(contentsOf: String(session.writes).utf8)
+        output.append(contentsOf: #","ttl":"#.utf8)
+        output.append(contentsOf: String(session.ttl).utf8)
+        output.append(contentsOf: #","idle":"#.utf8)
+        output.append(contentsOf: String(session.idle).utf8)
+        output.append(contentsOf: #","ip":"#.utf8)
+        JSONWriter.append(string: session.ip, to: &output)
+        if session.noResave {
+            output.append(contentsOf: #","no_resave":true"#.utf8)
+        }
+        if let data = session.data {
+            output.append(contentsOf: #","d":"#.utf8)
+            output.append(contentsOf: data.utf8)
+        }
+        output.append(UInt8(ascii: "}"))
+    }
+}

@@ -1,0 +1,70 @@
+import HTTPServer
+
+/// The contract's routes, matched by shape: `/ping` exactly, otherwise the number of path segments
+/// and the literal second segment. Path parameters are the server's percent-decoded segments.
+enum Route: Sendable {
+    case create(app: String, id: String)
+    case get(app: String, token: String)
+    case set(app: String, token: String)
+    case kill(app: String, token: String)
+    case activity(app: String)
+    case sessionsOfApp(app: String)
+    case sessionsOfId(app: String, id: String)
+    case killSessionsOfId(app: String, id: String)
+    case killAll(app: String)
+    case ping
+
+    init?(pathSegments segments: [String]) {
+        switch segments.count {
+        case 1 where segments[0] == "ping":
+            self = .ping
+        case 2:
+            switch segments[1] {
+            case "activity": self = .activity(app: segments[0])
+            case "soapp": self = .sessionsOfApp(app: segments[0])
+            case "killall": self = .killAll(app: segments[0])
+            default: return nil
+            }
+        case 3:
+            let (app, parameter) = (segments[0], segments[2])
+            switch segments[1] {
+            case "create": self = .create(app: app, id: parameter)
+            case "get": self = .get(app: app, token: parameter)
+            case "set": self = .set(app: app, token: parameter)
+            case "kill": self = .kill(app: app, token: parameter)
+            case "soid": self = .sessionsOfId(app: app, id: parameter)
+            case "killsoid": self = .killSessionsOfId(app: app, id: parameter)
+            default: return nil
+            }
+        default:
+            return nil
+        }
+    }
+
+    /// Each route answers one method; HEAD goes wherever GET does.
+    var method: HTTPMethod {
+        switch self {
+        case .create: .PUT
+        case .set: .POST
+        case .get, .activity, .sessionsOfApp, .sessionsOfId, .ping: .GET
+        case .kill, .killSessionsOfId, .killAll: .DELETE
+        }
+    }
+
+    func allows(_ requestMethod: HTTPMethod) -> Bool {
+        requestMethod == method || (requestMethod == .HEAD && method == .GET)
+    }
+
+    /// The `Allow` header of 405 and OPTIONS answers.
+    var allowedMethods: String {
+        method == .GET ? "GET, HEAD, OPTIONS" : "\(method.rawValue), OPTIONS"
+    }
+
+    /// The index in the raw path's `/`-separated parts of a token, hidden in access lines.
+    var tokenPathPart: Int? {
+        switch self {
+        case .get, .set, .kill: 3
+        default: nil
+        }
+    }
+}

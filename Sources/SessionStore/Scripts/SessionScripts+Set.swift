@@ -1,0 +1,100 @@
+import RedisClient
+
+extension SessionScripts {
+    /// ARGV: namespace prefix, app, token, then (key JSON text, value JSON text or "" to delete) pairs. Reply: session array with the new w, or nil.
+    static let set = RedisScript(library + #"""
+        -- The d merge happens here, on the stored JSON text, so concurrent sets of different keys cannot
+        -- lose each other's updates. cjson is not used: it would reorder keys and reformat numbers.
+        -- ARGV[4..] are pairs (key as a JSON string literal, value as JSON text or '' to delete). Both
+        -- this service and Node's JSON.stringify write keys canonically, so equal key texts are equal keys.
+        local function corrupt() error('stored d is not a flat JSON object') end
+        local function skip_space(text, pos) return string.find(text, '[^ \t\r\n]', pos) or (#text + 1) end
+        local function string_end(text, pos)
+          local i = pos + 1
+          while true do
+            local q = string.find(text, '["\\]', i)
+            if not q then corrupt() end
+            if string.byte(text, q) == 34 then return q end
+            i = q + 2
+          end
+        end
+        -- Nested values (written by other clients) are carried over whole.
+        local function value_end(text, pos)
+          local c = string.byte(text, pos)
+          if c == 34 then return string_end(text, pos) end
+          if c == 123 or c == 91 then
+            local depth, i = 0, pos
+            while true do
+              local j = string.find(text, '[][{}"]', i)
+              if not j then corrupt() end
+              local ch = string.byte(text, j)
+              if ch == 34 then
+                i = string_end(text, j) + 1
+              else
+                if ch == 123 or ch == 91 then depth = depth + 1 else depth = depth - 1 end
+                if depth == 0 then return j end
+                i = j + 1
+              end
+            end
+          end
+          local j = string.find(text, '[,}%s]', pos)
+          if not j or j == pos then corrupt() end
+          return j - 1
+        end
+        local keys, values, positions = {}, {}, {}
+        local function put(key, value)
+          local n = positions[key]
+          if n then
+            values[n] = value
+          elseif value then
+            n = #keys + 1
+            keys[n], values[n], positions[key] = key, value, n
+          end
+        end
+
+        local app, token = ARGV[2], ARGV[3]
+        local s = read_session(app, token)
+        if not s or s.expired then return nil end
+        if s.d then
+          local text = s.d
+          local pos = skip_space(text, 1)
+          if string.byte(text, pos) ~= 123 then corrupt() end
+          pos = skip_space(text, pos + 1)
+          if string.byte(text, pos) ~= 125 then
+            while true do
+              if string.byte(text, pos) ~= 34 then corrupt() end
+              local key_end = string_end(text, pos)
+              local key = string.sub(text, pos, key_end)
+              pos = skip_space(text, key_end + 1)
+              if string.byte(text, pos) ~= 58 then corrupt() end
+              pos = skip_space(text, pos + 1)
+              local last = value_end(text, pos)
+              put(key, string.sub(text, pos, last))
+              pos = skip_space(text, last + 1)
+              local c = string.byte(text, pos)
+              if c == 125 then break end
+              if c ~= 44 then corrupt() end
+              pos = skip_space(text, pos + 1)
+            end
+          end
+        end
+        for i = 4, #ARGV - 1, 2 do
+          put(ARGV[i], ARGV[i + 1] ~= '' and ARGV[i + 1])
+        end
+        local members = {}
+        for n = 1, #keys do
+          if values[n] then members[#members + 1] = keys[n] .. ':' .. values[n] end
+        end
+        if #members > 0 then
+          s.d = '{' .. table.concat(members, ',') .. '}'
+          redis.call('HSET', s.key, 'd', s.d)
+        else
+          s.d = nil
+          redis.call('HDEL', s.key, 'd')
+        end
+        s.w = redis.call('HINCRBY', s.key, 'w', 1)
+        touch(app, token, s)
+        redis.call('PUBLISH', ns .. 'cache', app .. ':' .. token)
+        return session_reply(s)
+        """#)
+}

@@ -1,0 +1,53 @@
+import RedisClient
+
+/// Turns script replies into values directly, without an intermediate representation.
+/// A session travels as [id, r, w, ttl, idle, ip, no_resave 0/1, d or nil] (see session_reply).
+enum SessionReplyDecoder {
+    static func session(_ reply: RedisReply) throws(SessionStoreError) -> Session? {
+        if case .null = reply { return nil }
+        guard case .array(let fields) = reply, fields.count == 8,
+              let id = fields[0].string, let reads = fields[1].integer, let writes = fields[2].integer,
+              let ttl = fields[3].integer, let idle = fields[4].integer, let ip = fields[5].string,
+              let noResave = fields[6].integer
+        else { throw unexpected(reply) }
+        let data: String?
+        if case .null = fields[7] {
+            data = nil
+        } else {
+            guard let text = fields[7].string else { throw unexpected(reply) }
+            data = text
+        }
+        return Session(
+            id: id, reads: Int(reads), writes: Int(writes), ttl: Int(ttl), idle: Int(idle), ip: ip,
+            noResave: noResave == 1, data: data
+        )
+    }
+
+    static func sessions(_ reply: RedisReply) throws(SessionStoreError) -> [Session] {
+        guard case .array(let elements) = reply else { throw unexpected(reply) }
+        var sessions: [Session] = []
+        sessions.reserveCapacity(elements.count)
+        for element in elements {
+            guard let session = try session(element) else { throw unexpected(reply) }
+            sessions.append(session)
+        }
+        return sessions
+    }
+
+    static func count(_ reply: RedisReply) throws(SessionStoreError) -> Int {
+        guard let value = reply.integer else { throw unexpected(reply) }
+        return Int(value)
+    }
+
+    /// The two counters of a batch script: (sessions ended or removed, entries looked at).
+    static func batchCounts(_ reply: RedisReply) throws(SessionStoreError) -> (done: Int, examined: Int) {
+        guard case .array(let pair) = reply, pair.count == 2, let done = pair[0].integer, let examined = pair[1].integer else {
+            throw unexpected(reply)
+        }
+        return (Int(done), Int(examined))
+    }
+
+    private static func unexpected(_ reply: RedisReply) -> SessionStoreError {
+        .internalError("Unexpected reply from Redis: \(String(describing: reply).prefix(200))")
+    }
+}

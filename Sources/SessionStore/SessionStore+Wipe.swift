@@ -1,0 +1,70 @@
+import Logging
+import RedisClient
+import Synchronization
+
+extension SessionStore {
+    /// Starts the wipe timer (unless wipeInterval is 0) and, when caching, the subscription to
+    /// NS:cache that evicts changed and ended sessions.
+    public func start() {
+        if let cache {
+            redis.subscribe(channel: keyPrefix + "cache") { message in
+                cache.evict(key: String(decoding: message, as: UTF8.self))
+            }
+        }
+        guard configuration.wipeInterval > 0 else { return }
+        let interval = Duration.seconds(wipeInterval)
+        // A first wipe at start: instances restarted more often than the interval still wipe.
+        let loop = Task { [weak self] in
+            while !Task.isCancelled {
+                guard let store = self else { return }
+                store.wipe { result in store.logWipe(result) }
+                try? await Task.sleep(for: interval, tolerance: .seconds(1))
+            }
+        }
+        wipeTimer.withLock { running in
+            running?.cancel()
+            running = loop
+        }
+    }
+
+    /// Stops the wipe timer. The cache subscription stays until the RedisClient is closed.
+    public func stop() {
+        wipeTimer.withLock { running in
+            running?.cancel()
+            running = nil
+        }
+    }
+
+    /// One wipe now: physically deletes the expired sessions, batch by batch, publishing an
+    /// invalidation for each. Only the instance that takes the lock NS:_wipelock wipes; it holds
+    /// the lock for the interval minus a second, so among any number of instances one wipes per
+    /// interval. Answers the number of entries removed (0 when another instance holds the lock).
+    public func wipe(completion: @escaping @Sendable (Result<Int, SessionStoreError>) -> Void) {
+        let lockMilliseconds = (wipeInterval - 1) * 1000
+        let lock = RedisCommand("SET", keyPrefix + "_wipelock", SessionToken.generate(), "NX", "PX", String(lockMilliseconds))
+        redis.send(lock) { result in
+            switch result {
+            case .success(.null):
+                completion(.success(0))
+            case .success:
+                self.repeatBatches(SessionScripts.wipeBatch, [self.keyPrefix, String(Self.batchSize)], completion: completion)
+            case .failure(let error):
+                completion(.failure(self.storeError(error)))
+            }
+        }
+    }
+
+    private func logWipe(_ result: Result<Int, SessionStoreError>) {
+        switch result {
+        case .success(let removed):
+            if removed > 0 { logger.info("Wiped expired sessions", metadata: ["count": "\(removed)"]) }
+        case .failure(let error):
+            logger.warning("Wipe failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// wipeInterval with its minimum of 10 s; also the lock period when the timer is disabled.
+    private var wipeInterval: Int {
+        max(configuration.wipeInterval, 10)
+    }
+}

@@ -1,0 +1,12 @@
+public struct SessionStoreConfiguration: Sendable, Hashable {
+    /// Key prefix without the colon: keys are `NS:...` (the Node.js library's default is "rs").
+    public var namespace: String = "rs"
+    /// Seconds between wipes of expired sessions; 0 disables the timer; 1 to 9 count as 10.
+    public var wipeInterval: Int = 600
+    /// Seconds a get reply may be served from this instance's memory; 0 = no cache.
+    public var cacheTime: Int = 0
+    /// Least recently used entries are dropped beyond this count.
+    public var cacheMaximumEntries: Int = 5000
+
+    public init() {}
+}

@@ -1,0 +1,43 @@
+/// A failed store operation. `name` and `message` are the contract's (section 3) for validation
+/// errors, so the API can put them in the response body as they are.
+public struct SessionStoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    private enum Code: String, Sendable, Hashable {
+        case invalidFormat, missingParameter, invalidValue, redisUnavailable, internalError
+    }
+
+    private let code: Code
+    public let message: String
+
+    private init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// The contract's error name, e.g. "invalidFormat".
+    public var name: String { code.rawValue }
+    /// The API answers 400.
+    public var isValidationError: Bool { code == .invalidFormat || code == .missingParameter || code == .invalidValue }
+    /// The API answers 503.
+    public var isRedisUnavailable: Bool { code == .redisUnavailable }
+    public var description: String { "\(name): \(message)" }
+
+    public static let invalidApp = SessionStoreError(.invalidFormat, "Invalid app format")
+    public static let missingId = SessionStoreError(.missingParameter, "No id supplied")
+    public static let invalidId = SessionStoreError(.invalidFormat, "Invalid id format")
+    public static let missingIp = SessionStoreError(.missingParameter, "No ip supplied")
+    public static let invalidIp = SessionStoreError(.invalidFormat, "Invalid ip format")
+    public static let invalidToken = SessionStoreError(.invalidFormat, "Invalid token format")
+    public static let invalidTTL = SessionStoreError(.invalidValue, "ttl must be a positive integer >= 10")
+    public static let invalidDT = SessionStoreError(.invalidValue, "dt must be a positive integer >= 10")
+    public static let dataNotObject = SessionStoreError(.invalidValue, "d must be an object")
+    public static let dataWithoutKeys = SessionStoreError(.invalidValue, "d must contain at least one key.")
+    public static let redisUnavailable = SessionStoreError(.redisUnavailable, "Redis is unavailable")
+
+    public static func forbiddenDataType(key: String) -> SessionStoreError {
+        SessionStoreError(.invalidValue, "d.\(key) has a forbidden type. Only strings, numbers, boolean and null are allowed.")
+    }
+
+    public static func internalError(_ message: String) -> SessionStoreError {
+        SessionStoreError(.internalError, message)
+    }
+}

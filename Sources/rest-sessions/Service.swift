@@ -1,0 +1,101 @@
+import Dispatch
+import Foundation
+import HTTPServer
+import Logging
+import RedisClient
+import RestSessionsAPI
+import SessionStore
+import Synchronization
+
+/// The running service: wires Redis, the store, the API and the HTTP server, and stops them in
+/// order on SIGTERM or SIGINT.
+final class Service: Sendable {
+    private let settings: Settings
+    private let logger = Logger(label: "rest-sessions")
+    private let stopping = Atomic<Bool>(false)
+
+    /// Call after `LoggingSetup.bootstrap`, so the loggers get the configured level.
+    init(settings: Settings) {
+        self.settings = settings
+    }
+
+    /// Never returns: the process ends with code 0 after a graceful stop, 1 when it cannot start.
+    func run() -> Never {
+        signal(SIGPIPE, SIG_IGN)
+        let redisConfiguration: RedisConfiguration
+        do {
+            redisConfiguration = try settings.redisConfiguration()
+        } catch {
+            Self.exit(code: 2, message: error.message)
+        }
+        let redis = RedisClient(configuration: redisConfiguration, logger: Logger(label: "rest-sessions.redis"))
+        redis.connect()
+        let store = SessionStore(redis: redis, configuration: settings.storeConfiguration, logger: Logger(label: "rest-sessions.store"))
+        store.start()
+        let api = RestSessionsAPI(
+            store: store, logger: Logger(label: "rest-sessions.http"), accessLog: settings.logLevel.includesAccessLog)
+        let server = HTTPServer(configuration: settings.serverConfiguration, handler: api, logger: Logger(label: "rest-sessions.http"))
+        do {
+            try server.start()
+        } catch {
+            Self.exit(code: 1, message: "cannot listen on \(listeningDescription(ports: nil)): \(error)")
+        }
+        logger.notice(
+            "rest-sessions \(RestSessionsCommand.version) listening on \(listeningDescription(ports: server.boundPorts))",
+            metadata: [
+                "redis": "\(Self.describe(redisConfiguration))",
+                "namespace": "\(settings.namespace)",
+            ])
+        let signalSources = installSignalHandlers { signalName in
+            self.stop(after: signalName, server: server, store: store, redis: redis)
+        }
+        withExtendedLifetime(signalSources) { dispatchMain() }
+    }
+
+    private func stop(after signalName: String, server: HTTPServer, store: SessionStore, redis: RedisClient) {
+        guard !stopping.exchange(true, ordering: .relaxed) else {
+            logger.notice("\(signalName) received while stopping; still waiting for requests in flight")
+            return
+        }
+        logger.notice("\(signalName) received: stopping (up to \(settings.shutdownTimeout)s for requests in flight)")
+        server.shutdown {
+            store.stop()
+            redis.close()
+            self.logger.notice("stopped")
+            Foundation.exit(0)
+        }
+    }
+
+    /// The signals are ignored first so their default action (terminating at once) never runs.
+    /// The sources must stay alive for the signals to be handled.
+    private func installSignalHandlers(_ handler: @escaping @Sendable (String) -> Void) -> [any DispatchSourceSignal] {
+        [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")].map { number, name in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
+            source.setEventHandler { handler(name) }
+            source.resume()
+            return source
+        }
+    }
+
+    private func listeningDescription(ports: [Int]?) -> String {
+        let tcpHost = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
+        let tcp = "\(tcpHost):\(ports?.first ?? settings.port)"
+        return settings.socket.map { "\(tcp) and unix:\($0)" } ?? tcp
+    }
+
+    /// The endpoint and database, never the credentials.
+    private static func describe(_ configuration: RedisConfiguration) -> String {
+        let endpoint = switch configuration.endpoint {
+        case .tcp(let host, let port): "\(host):\(port)"
+        case .unix(let path): "unix:\(path)"
+        }
+        return "\(endpoint) db \(configuration.database)"
+    }
+
+    /// Start-up failures go to stderr even when logging is off (`none`).
+    private static func exit(code: Int32, message: String) -> Never {
+        FileHandle.standardError.write(Data("rest-sessions: \(message)\n".utf8))
+        Foundation.exit(code)
+    }
+}

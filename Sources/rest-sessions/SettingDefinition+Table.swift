@@ -1,0 +1,95 @@
+extension SettingDefinition {
+    /// Every setting, in the order of INTERFACES.md (and of `--help` and the config file).
+    static var all: [SettingDefinition] {
+        [
+            SettingDefinition(
+                fileKey: "host", flag: "host", environmentName: "RS_HOST",
+                summary: "Address or host name to listen on",
+                expectation: "an IPv4/IPv6 literal or a host name", kind: .text(\.host, .hostName)),
+            SettingDefinition(
+                fileKey: "port", flag: "port", environmentName: "RS_PORT",
+                summary: "TCP port to listen on (0: any free port, logged at start-up)",
+                expectation: "an integer from 0 to 65535", kind: .integer(\.port, allowed: [0...65535])),
+            SettingDefinition(
+                fileKey: "socket", flag: "socket", environmentName: "RS_SOCKET",
+                summary: "Unix socket path to listen on as well as host:port",
+                expectation: "a Unix socket path of 1 to 107 bytes", kind: .optionalText(\.socket, .socketPath)),
+            SettingDefinition(
+                fileKey: "redisHost", flag: "redis-host", environmentName: "RS_REDISHOST",
+                summary: "Redis host (ignored when a Redis URL is set)",
+                expectation: "an IPv4/IPv6 literal or a host name", kind: .text(\.redisHost, .hostName)),
+            SettingDefinition(
+                fileKey: "redisPort", flag: "redis-port", environmentName: "RS_REDISPORT",
+                summary: "Redis port (ignored when a Redis URL is set)",
+                expectation: "an integer from 1 to 65535", kind: .integer(\.redisPort, allowed: [1...65535])),
+            SettingDefinition(
+                fileKey: "redisUrl", flag: "redis-url", environmentName: "RS_REDISURL",
+                summary: "Redis URL; overrides the Redis host and port",
+                expectation: "redis://[user:password@]host[:port][/db] or unix:///path[?db=N]",
+                kind: .optionalText(\.redisURL, .redisURL)),
+            SettingDefinition(
+                fileKey: "redisTimeoutMs", flag: "redis-timeout-ms", environmentName: "RS_REDIS_TIMEOUT_MS",
+                summary: "Deadline of one Redis command, in milliseconds",
+                expectation: "an integer from 10 to 60000", kind: .integer(\.redisTimeoutMilliseconds, allowed: [10...60000])),
+            SettingDefinition(
+                fileKey: "namespace", flag: "namespace", environmentName: "RS_NAMESPACE",
+                summary: "Prefix of every Redis key",
+                expectation: "1 to 64 characters without ':' or whitespace", kind: .text(\.namespace, .namespace)),
+            SettingDefinition(
+                fileKey: "wipe", flag: "wipe", environmentName: "RS_WIPE",
+                summary: "Seconds between two wipes of expired sessions",
+                expectation: "0 (off) or an integer from 10 to 86400", kind: .integer(\.wipe, allowed: [0...0, 10...86400])),
+            SettingDefinition(
+                fileKey: "cacheTime", flag: "cache-time", environmentName: "RS_CACHETIME",
+                summary: "Seconds a session may be served from the local cache",
+                expectation: "0 (off) or an integer from 1 to 86400", kind: .integer(\.cacheTime, allowed: [0...86400])),
+            SettingDefinition(
+                fileKey: "cacheMax", flag: "cache-max", environmentName: "RS_CACHEMAX",
+                summary: "Most sessions held in the local cache",
+                expectation: "an integer from 1 to 1000000", kind: .integer(\.cacheMax, allowed: [1...1_000_000])),
+            SettingDefinition(
+                fileKey: "logLevel", flag: "log-level", environmentName: "RS_LOGLEVEL",
+                summary: "Lowest level logged; access lines are info, none silences every log line",
+                expectation: LogLevelSetting.allCases.map(\.rawValue).joined(separator: ", "), kind: .logLevel),
+            SettingDefinition(
+                fileKey: "maxHeaderBytes", flag: "max-header-bytes", environmentName: "RS_MAX_HEADER_BYTES",
+                summary: "Most bytes of a request line and headers (431 above)",
+                expectation: "an integer from 1024 to 1048576", kind: .integer(\.maxHeaderBytes, allowed: [1024...1_048_576])),
+            SettingDefinition(
+                fileKey: "maxBodyBytes", flag: "max-body-bytes", environmentName: "RS_MAX_BODY_BYTES",
+                summary: "Most bytes of a request body (413 above)",
+                expectation: "an integer from 1024 to 16777216", kind: .integer(\.maxBodyBytes, allowed: [1024...16_777_216])),
+            SettingDefinition(
+                fileKey: "maxConnections", flag: "max-connections", environmentName: "RS_MAX_CONNECTIONS",
+                summary: "Most open client connections",
+                expectation: "an integer from 1 to 1000000", kind: .integer(\.maxConnections, allowed: [1...1_000_000])),
+            SettingDefinition(
+                fileKey: "headerTimeout", flag: "header-timeout", environmentName: "RS_HEADER_TIMEOUT",
+                summary: "Seconds a client has to send a request's headers (408 after)",
+                expectation: "an integer from 1 to 600", kind: .integer(\.headerTimeout, allowed: [1...600])),
+            SettingDefinition(
+                fileKey: "idleTimeout", flag: "idle-timeout", environmentName: "RS_IDLE_TIMEOUT",
+                summary: "Seconds an idle keep-alive connection stays open",
+                expectation: "an integer from 1 to 3600", kind: .integer(\.idleTimeout, allowed: [1...3600])),
+            SettingDefinition(
+                fileKey: "shutdownTimeout", flag: "shutdown-timeout", environmentName: "RS_SHUTDOWN_TIMEOUT",
+                summary: "Seconds in-flight requests get to finish on SIGTERM/SIGINT",
+                expectation: "an integer from 0 to 600", kind: .integer(\.shutdownTimeout, allowed: [0...600])),
+        ]
+    }
+
+    /// Help text of the setting's flag: what it does, its environment variable, default and allowed values.
+    var help: String {
+        "\(summary) (env \(environmentName); default \(describeValue(in: Settings()) ?? "none"); allowed: \(expectation))"
+    }
+}
+
+extension SettingDefinition {
+    /// The definition whose flag is `flag`; only for the fixed flag names of `RestSessionsCommand`.
+    static func named(_ flag: String) -> SettingDefinition {
+        guard let definition = all.first(where: { $0.flag == flag }) else {
+            preconditionFailure("no setting has the flag --\(flag)")
+        }
+        return definition
+    }
+}

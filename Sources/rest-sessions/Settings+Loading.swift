@@ -1,0 +1,39 @@
+extension Settings {
+    /// The environment variable naming the config file when `--config` is not given.
+    static let configEnvironmentName = "RS_CONFIG"
+
+    /// Settings from, by precedence, flags > environment > config file > defaults. Every value given
+    /// is validated, even one a higher layer overrides, so a broken config file never goes unnoticed.
+    /// - Parameters:
+    ///   - flags: flag name (without `--`) → value, only for the flags given.
+    ///   - configPath: the `--config` flag, if given.
+    ///   - environment: the process environment; an empty variable counts as unset.
+    static func load(flags: [String: String], configPath: String?, environment: [String: String]) throws(SettingsError) -> Settings {
+        var settings = Settings()
+        let definitions = SettingDefinition.all
+        if let path = configPath ?? environment[configEnvironmentName].flatMap({ $0.isEmpty ? nil : $0 }) {
+            let members = try ConfigFile.read(path: path)
+            for definition in definitions {
+                guard let value = members[definition.fileKey] else { continue }
+                try definition.apply(value, from: .configFile(key: definition.fileKey, path: path), to: &settings)
+            }
+        }
+        for definition in definitions {
+            guard let text = environment[definition.environmentName], !text.isEmpty else { continue }
+            try definition.apply(.string(text), from: .environment(definition.environmentName), to: &settings)
+        }
+        for definition in definitions {
+            guard let text = flags[definition.flag] else { continue }
+            try definition.apply(.string(text), from: .flag(definition.flag), to: &settings)
+        }
+        return settings
+    }
+}
+
+extension SettingDefinition {
+    fileprivate func apply(_ value: ConfigValue, from source: SettingSource, to settings: inout Settings) throws(SettingsError) {
+        if let expected = assign(value, to: &settings) {
+            throw SettingsError.invalidValue(value, source: source, expected: expected)
+        }
+    }
+}

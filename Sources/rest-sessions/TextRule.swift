@@ -1,0 +1,61 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import RedisClient
+
+/// How a text setting is checked.
+enum TextRule {
+    case hostName
+    case socketPath
+    case namespace
+    case redisURL
+
+    enum Verdict: Equatable {
+        case accepted
+        /// `detail` says more than the setting's expectation, when there is more to say.
+        case rejected(detail: String?)
+    }
+
+    func verdict(on text: String) -> Verdict {
+        switch self {
+        case .hostName:
+            return Self.isAddressLiteral(text) || Self.isHostName(text) ? .accepted : .rejected(detail: nil)
+        case .socketPath:
+            // sun_path holds 108 bytes including the terminating NUL.
+            let bytes = text.utf8
+            return !bytes.isEmpty && bytes.count <= 107 && !bytes.contains(0) ? .accepted : .rejected(detail: nil)
+        case .namespace:
+            let valid = (1...64).contains(text.count) && !text.contains(where: { $0 == ":" || $0.isWhitespace })
+            return valid ? .accepted : .rejected(detail: nil)
+        case .redisURL:
+            do {
+                _ = try RedisConfiguration(url: text)
+                return .accepted
+            } catch {
+                return .rejected(detail: String(describing: error))
+            }
+        }
+    }
+
+    private static func isAddressLiteral(_ text: String) -> Bool {
+        var address = in6_addr()
+        return inet_pton(AF_INET, text, &address) == 1 || inet_pton(AF_INET6, text, &address) == 1
+    }
+
+    /// RFC 1123: dot-separated labels of letters, digits and inner hyphens, 1-63 bytes each, 253 in all.
+    private static func isHostName(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard !bytes.isEmpty, bytes.count <= 253 else { return false }
+        return bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).allSatisfy { label in
+            guard (1...63).contains(label.count), label.first != UInt8(ascii: "-"), label.last != UInt8(ascii: "-") else {
+                return false
+            }
+            return label.allSatisfy { byte in
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                    || byte == UInt8(ascii: "-")
+            }
+        }
+    }
+}

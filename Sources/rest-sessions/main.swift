@@ -1,1 +1,0 @@
-print("rest-sessions: the executable lands with the REST API")

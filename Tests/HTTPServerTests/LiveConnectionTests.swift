@@ -1,0 +1,132 @@
+import HTTPServer
+import Logging
+import Testing
+
+@Suite struct LiveConnectionTests {
+    @Test func keepAliveServesManyRequestsOnOneConnection() async throws {
+        let live = try LiveServer()
+        let client = try live.client()
+        for index in 0..<20 {
+            try client.send("GET /n/\(index) HTTP/1.1\r\nHost: t\r\n\r\n")
+            let response = try client.readResponse()
+            #expect(response.text == "GET n|\(index)  ")
+            #expect(response.header("Connection") == nil)
+        }
+        await live.stop()
+    }
+
+    @Test func hundredPipelinedRequestsInOneWriteAreAnsweredInOrder() async throws {
+        let live = try LiveServer()
+        let client = try live.client()
+        // Every third one finishes later than the ones after it.
+        let requests = (0..<100).map { index in
+            index % 3 == 0 ? "GET /delay/\(index)/\(30 - index % 30) HTTP/1.1\r\nHost: t\r\n\r\n" : "GET /n/\(index) HTTP/1.1\r\nHost: t\r\n\r\n"
+        }
+        try client.send(requests.joined())
+        for index in 0..<100 {
+            let response = try client.readResponse()
+            #expect(response.statusCode == 200)
+            #expect(response.text.hasPrefix(index % 3 == 0 ? "GET delay|\(index)|" : "GET n|\(index) "), "response \(index): \(response.text)")
+        }
+        await live.stop()
+    }
+
+    @Test func handlersCompletingOutOfOrderAreAnsweredInRequestOrder() async throws {
+        let live = try LiveServer()
+        let client = try live.client()
+        try client.send("GET /delay/first/200 HTTP/1.1\r\nHost: t\r\n\r\nGET /delay/second/0 HTTP/1.1\r\nHost: t\r\n\r\nGET /third HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try client.readResponse().text.hasPrefix("GET delay|first"))
+        #expect(try client.readResponse().text.hasPrefix("GET delay|second"))
+        #expect(try client.readResponse().text.hasPrefix("GET third"))
+        await live.stop()
+    }
+
+    @Test func slowClientSendingByteByByteIsServed() async throws {
+        let live = try LiveServer()
+        let client = try live.client()
+        for byte in Array("POST /slow HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n\r\nbody".utf8) {
+            try client.send([byte])
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        let response = try client.readResponse()
+        #expect(response.text == "POST slow  body")
+        await live.stop()
+    }
+
+    @Test func headRequestGetsHeadersOnly() async throws {
+        let live = try LiveServer()
+        let client = try live.client()
+        try client.send("HEAD /h HTTP/1.1\r\nHost: t\r\n\r\nGET /after HTTP/1.1\r\nHost: t\r\n\r\n")
+        let head = try client.readResponse(isHead: true)
+        #expect(head.statusCode == 200)
+        #expect(head.header("Content-Length") == "\("HEAD h  ".utf8.count)")
+        #expect(head.body.isEmpty)
+        #expect(try client.readResponse().text == "GET after  ")
+        await live.stop()
+    }
+
+    @Test func expectContinueGetsAnInterimResponse() async throws {
+        let live = try LiveServer()
+        let client = try live.client()
+        try client.send("PUT /c HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n")
+        let interim = try client.readResponse()
+        #expect(interim.statusCode == 100)
+        try client.send("{}")
+        #expect(try client.readResponse().text == "PUT c  {}")
+        await live.stop()
+    }
+
+    @Test func chunkedBodyIsDecoded() async throws {
+        let live = try LiveServer()
+        let client = try live.client()
+        try client.send("POST /c HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n")
+        #expect(try client.readResponse().text == "POST c  abcde")
+        await live.stop()
+    }
+
+    @Test func httpOneZeroClosesAfterTheResponse() async throws {
+        let live = try LiveServer()
+        let client = try live.client()
+        try client.send("GET /old HTTP/1.0\r\n\r\n")
+        let response = try client.readResponse()
+        #expect(response.header("Connection") == "close")
+        #expect(try client.readsEndOfFile())
+        let keepAlive = try live.client()
+        try keepAlive.send("GET /old HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        #expect(try keepAlive.readResponse().header("Connection") == "keep-alive")
+        try keepAlive.send("GET /again HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        #expect(try keepAlive.readResponse().text == "GET again  ")
+        await live.stop()
+    }
+
+    @Test func connectionCloseIsHonouredAndLaterRequestsIgnored() async throws {
+        let live = try LiveServer()
+        let client = try live.client()
+        try client.send("GET /one HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\nGET /two HTTP/1.1\r\nHost: t\r\n\r\n")
+        let response = try client.readResponse()
+        #expect(response.text == "GET one  ")
+        #expect(response.header("Connection") == "close")
+        #expect(try client.readsEndOfFile())
+        await live.stop()
+    }
+
+    @Test func unixAndIPv6Listeners() async throws {
+        let path = "/tmp/http-server-test-\(UInt32.random(in: 0...UInt32.max)).sock"
+        let live = try LiveServer { configuration in
+            configuration.addresses = [.unix(path: path), .tcp(host: "::1", port: 0)]
+        }
+        let unixClient = try TestClient(unixPath: path)
+        try unixClient.send("GET /unix HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try unixClient.readResponse().text == "GET unix  ")
+        #expect(live.server.boundPorts.count == 1)
+        await live.stop()
+    }
+
+    @Test func bindingAnAddressInUseThrowsSocketError() throws {
+        let live = try LiveServer()
+        var configuration = HTTPServerConfiguration()
+        configuration.addresses = [.tcp(host: "127.0.0.1", port: live.port)]
+        let second = HTTPServer(configuration: configuration, handler: live.handler, logger: .init(label: "test"))
+        #expect(throws: SocketError.self) { try second.start() }
+    }
+}

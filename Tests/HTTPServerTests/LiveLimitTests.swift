@@ -1,0 +1,124 @@
+import HTTPServer
+import Testing
+
+@Suite struct LiveLimitTests {
+    @Test func oversizeHeadersGet431AndClose() async throws {
+        let live = try LiveServer()
+        let client = try live.client()
+        try client.send("GET / HTTP/1.1\r\nHost: t\r\nX-Big: " + String(repeating: "a", count: 20_000) + "\r\n\r\n")
+        let response = try client.readResponse()
+        #expect(response.statusCode == 431)
+        #expect(response.header("Connection") == "close")
+        #expect(try client.readsEndOfFile())
+        await live.stop()
+    }
+
+    @Test func oversizeBodyGets413AndClose() async throws {
+        let live = try LiveServer()
+        let client = try live.client()
+        try client.send("PUT /x HTTP/1.1\r\nHost: t\r\nContent-Length: 70000\r\n\r\n" + String(repeating: "a", count: 70_000))
+        let response = try client.readResponse()
+        #expect(response.statusCode == 413)
+        #expect(try client.readsEndOfFile())
+        await live.stop()
+    }
+
+    @Test func badRequestAfterGoodOnesIsAnsweredInOrder() async throws {
+        let live = try LiveServer()
+        let client = try live.client()
+        try client.send("GET /delay/a/50 HTTP/1.1\r\nHost: t\r\n\r\nGET / HTTP/9.9\r\nHost: t\r\n\r\n")
+        #expect(try client.readResponse().statusCode == 200)
+        let refused = try client.readResponse()
+        #expect(refused.statusCode == 505)
+        #expect(refused.text == "HTTP Version Not Supported\n")
+        #expect(try client.readsEndOfFile())
+        await live.stop()
+    }
+
+    @Test func slowlorisGets408AndClose() async throws {
+        var limits = HTTPServerLimits()
+        limits.headerTimeout = .milliseconds(200)
+        let live = try LiveServer(limits: limits)
+        let client = try live.client()
+        try client.send("GET / HTTP/1.1\r\nHost: t\r\n")
+        let response = try client.readResponse()
+        #expect(response.statusCode == 408)
+        #expect(try client.readsEndOfFile())
+        await live.stop()
+    }
+
+    @Test func idleKeepAliveConnectionIsClosed() async throws {
+        var limits = HTTPServerLimits()
+        limits.idleTimeout = .milliseconds(200)
+        let live = try LiveServer(limits: limits)
+        let client = try live.client()
+        try client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try client.readResponse().statusCode == 200)
+        #expect(try client.readsEndOfFile())
+        #expect(await eventually { live.server.openConnectionCount == 0 })
+        await live.stop()
+    }
+
+    @Test func connectionsOverTheLimitAreRefusedWhileOthersKeepWorking() async throws {
+        var limits = HTTPServerLimits()
+        limits.maximumConnections = 2
+        let live = try LiveServer(limits: limits)
+        let first = try live.client()
+        let second = try live.client()
+        try first.send("GET /1 HTTP/1.1\r\nHost: t\r\n\r\n")
+        try second.send("GET /2 HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try first.readResponse().statusCode == 200)
+        #expect(try second.readResponse().statusCode == 200)
+        let refused = try live.client()
+        #expect(try refused.readsEndOfFile())
+        try first.send("GET /again HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try first.readResponse().text == "GET again  ")
+        await live.stop()
+    }
+
+    @Test func pipelinedBacklogStopsReadingUntilItDrains() async throws {
+        var limits = HTTPServerLimits()
+        limits.maximumPipelinedRequests = 4
+        let live = try LiveServer(limits: limits)
+        let client = try live.client()
+        try client.send(String(repeating: "GET /never HTTP/1.1\r\nHost: t\r\n\r\n", count: 10))
+        for expectedBatch in [4, 4, 2] {
+            #expect(await eventually { live.handler.heldCount == expectedBatch })
+            #expect(live.handler.heldCount == expectedBatch)
+            live.handler.release()
+            for _ in 0..<expectedBatch { #expect(try client.readResponse().text == "released") }
+        }
+        await live.stop()
+    }
+
+    @Test func abruptClosesAreCleanedUpWithoutHarm() async throws {
+        let live = try LiveServer()
+        do {
+            let midRequest = try live.client()
+            try midRequest.send("POST /x HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\npartial")
+            let midResponse = try live.client()
+            try midResponse.send("GET /never HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(await eventually { live.handler.heldCount == 1 })
+        }
+        #expect(await eventually { live.server.openConnectionCount == 0 })
+        live.handler.release()
+        let client = try live.client()
+        try client.send("GET /fine HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try client.readResponse().text == "GET fine  ")
+        await live.stop()
+    }
+
+    @Test func aThousandConcurrentConnections() async throws {
+        let live = try LiveServer()
+        let clients = try (0..<1000).map { _ in try live.client() }
+        for (index, client) in clients.enumerated() {
+            try client.send("GET /c/\(index) HTTP/1.1\r\nHost: t\r\n\r\n")
+        }
+        #expect(await eventually { live.server.openConnectionCount == 1000 })
+        for (index, client) in clients.enumerated() {
+            #expect(try client.readResponse().text == "GET c|\(index)  ")
+        }
+        await live.stop()
+        #expect(live.server.openConnectionCount == 0)
+    }
+}

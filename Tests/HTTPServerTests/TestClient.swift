@@ -1,0 +1,149 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A blocking client socket for live tests; every wait is bounded by a receive timeout.
+final class TestClient {
+    let descriptor: Int32
+    private var received: [UInt8] = []
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    struct Response {
+        var statusCode: Int
+        var headers: [(String, String)]
+        var body: [UInt8]
+
+        func header(_ name: String) -> String? {
+            headers.first { $0.0.lowercased() == name.lowercased() }?.1
+        }
+
+        var text: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    init(port: Int, timeoutSeconds: Int = 10) throws {
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw Failure(description: "socket: errno \(errno)") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else {
+            let error = errno
+            Glibc.close(descriptor)
+            throw Failure(description: "connect: errno \(error)")
+        }
+        try setTimeout(seconds: timeoutSeconds)
+    }
+
+    init(unixPath: String, timeoutSeconds: Int = 10) throws {
+        descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(unixPath.utf8)) }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard result == 0 else {
+            let error = errno
+            Glibc.close(descriptor)
+            throw Failure(description: "connect: errno \(error)")
+        }
+        try setTimeout(seconds: timeoutSeconds)
+    }
+
+    deinit {
+        Glibc.close(descriptor)
+    }
+
+    private func setTimeout(seconds: Int) throws {
+        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    func send(_ text: String) throws {
+        try send(Array(text.utf8))
+    }
+
+    func send(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes[offset...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard count > 0 else { throw Failure(description: "send: errno \(errno)") }
+            offset += count
+        }
+    }
+
+    /// Reads once; nil at end of file or on reset.
+    private func fill() throws -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+        if count > 0 {
+            received += chunk[..<count]
+            return true
+        }
+        if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { throw Failure(description: "timed out waiting for the server") }
+        return false
+    }
+
+    /// One response (Content-Length framed); `isHead` when it answers a HEAD request.
+    func readResponse(isHead: Bool = false) throws -> Response {
+        while true {
+            if let end = headEnd() {
+                let headText = String(decoding: received[..<end], as: UTF8.self)
+                var lines = headText.components(separatedBy: "\r\n")
+                let statusLine = lines.removeFirst()
+                let parts = statusLine.split(separator: " ", maxSplits: 2)
+                guard parts.count >= 2, parts[0] == "HTTP/1.1", let code = Int(parts[1]) else {
+                    throw Failure(description: "bad status line \(statusLine)")
+                }
+                let headers = lines.filter { !$0.isEmpty }.map { line -> (String, String) in
+                    let colon = line.firstIndex(of: ":")!
+                    return (String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
+                }
+                let length = isHead || code == 204 || code < 200 ? 0 : Int(headers.first { $0.0.lowercased() == "content-length" }?.1 ?? "0") ?? 0
+                while received.count < end + 4 + length {
+                    guard try fill() else { throw Failure(description: "closed mid-body") }
+                }
+                let body = Array(received[(end + 4)..<(end + 4 + length)])
+                received.removeFirst(end + 4 + length)
+                return Response(statusCode: code, headers: headers, body: body)
+            }
+            guard try fill() else { throw Failure(description: "closed before a response (\(received.count) bytes)") }
+        }
+    }
+
+    private func headEnd() -> Int? {
+        guard received.count >= 4 else { return nil }
+        for index in 0...(received.count - 4)
+        where received[index] == 13 && received[index + 1] == 10 && received[index + 2] == 13 && received[index + 3] == 10 {
+            return index
+        }
+        return nil
+    }
+
+    /// True when the server closes (EOF or reset) with nothing more to read.
+    func readsEndOfFile() throws -> Bool {
+        while true {
+            var byte: UInt8 = 0
+            let count = recv(descriptor, &byte, 1, 0)
+            if count == 0 { return received.isEmpty }
+            if count < 0 {
+                if errno == EAGAIN || errno == EWOULDBLOCK { throw Failure(description: "timed out waiting for close") }
+                return received.isEmpty
+            }
+            received.append(byte)
+        }
+    }
+
+    func shutdownWriting() {
+        Glibc.shutdown(descriptor, Int32(SHUT_WR))
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import RedisClient
+import Testing
+
+/// Tests with a redis-server of their own (restarts, passwords, sockets, stalls).
+@Suite struct ConnectionTests {
+    @Test func recoversAfterRedisRestarts() async throws {
+        let server = try TestRedisServer()
+        try await server.start()
+        let client = try TestEnvironment.singleConnectionClient(url: server.url, commandTimeout: .seconds(30))
+        defer { client.close() }
+        let observer = TestEnvironment.connectedClient(try RedisConfiguration(url: server.url))
+        defer { observer.close() }
+        #expect(try await client.send(RedisCommand("SET", "k", "v")) == .simpleString("OK"))
+
+        // A command in flight when Redis dies fails with connectionLost (long before its 30 s deadline).
+        let blocked = try await TestEnvironment.blockInBLPOP(client, observer: observer)
+        server.stop()
+        #expect(await blocked.value == .connectionLost)
+
+        // While Redis is away, commands fail fast instead of waiting for their deadline.
+        #expect(await TestEnvironment.eventually { !client.isConnected })
+        #expect(await client.failure(of: RedisCommand("PING")) == .notConnected)
+
+        try await server.start()
+        #expect(await TestEnvironment.eventually { await client.pingSucceeds() }, "the client reconnects on its own")
+        #expect(client.isConnected)
+        #expect(try await client.send(RedisCommand("SET", "k", "again")) == .simpleString("OK"))
+    }
+
+    @Test func commandsPastTheirDeadlineTimeOutAndTheConnectionRecovers() async throws {
+        let server = try TestRedisServer()
+        try await server.start()
+        let client = try TestEnvironment.singleConnectionClient(url: server.url, commandTimeout: .milliseconds(200))
+        defer { client.close() }
+        #expect(await client.pingSucceeds())
+
+        async let sleeping = client.failure(of: RedisCommand("DEBUG", "SLEEP", "1"))
+        async let queuedBehind = client.failure(of: RedisCommand("GET", "k"))
+        #expect(await sleeping == .timedOut)
+        #expect(await queuedBehind == .timedOut)
+
+        // The late replies are ignored: once Redis answers again, replies still match their callers.
+        #expect(await TestEnvironment.eventually { await client.pingSucceeds() })
+        #expect(try await client.send(RedisCommand("SET", "k", "after")) == .simpleString("OK"))
+        #expect(try await client.send(RedisCommand("GET", "k")).string == "after")
+        #expect(try await client.send(RedisCommand("ECHO", "in order")).string == "in order")
+    }
+
+    @Test func authenticatesAndSelectsTheDatabase() async throws {
+        let server = try TestRedisServer(["--requirepass", "s3cret p@ss"])
+        try await server.start()
+
+        var configuration = try RedisConfiguration(url: "redis://:s3cret%20p%40ss@127.0.0.1:\(server.port)/3")
+        configuration.connectionCount = 3
+        let client = TestEnvironment.connectedClient(configuration)
+        defer { client.close() }
+        for connection in 0..<3 {
+            #expect(try await client.send(RedisCommand("SET", "key\(connection)", "in db 3")) == .simpleString("OK"))
+        }
+        #expect(try await client.send(RedisCommand("DBSIZE")) == .integer(3))
+
+        var otherDatabase = configuration
+        otherDatabase.database = 0
+        otherDatabase.username = "default"  // AUTH user password (ACL form)
+        let databaseZero = TestEnvironment.connectedClient(otherDatabase)
+        defer { databaseZero.close() }
+        #expect(try await databaseZero.send(RedisCommand("GET", "key0")) == .null)
+        #expect(try await databaseZero.send(RedisCommand("DBSIZE")) == .integer(0))
+
+        // Commands queued behind a refused AUTH fail as notConnected, and the client stays down.
+        var wrongPassword = configuration
+        wrongPassword.password = "wrong"
+        let refused = TestEnvironment.connectedClient(wrongPassword)
+        defer { refused.close() }
+        #expect(await refused.failure(of: RedisCommand("PING")) == .notConnected)
+        #expect(!refused.isConnected)
+
+        // The subscriber connection authenticates too.
+        let received = MessageInbox()
+        client.subscribe(channel: "auth-channel") { received.add($0) }
+        #expect(await TestEnvironment.eventually {
+            _ = try? await client.send(RedisCommand("PUBLISH", "auth-channel", "hi"))
+            return received.contains(Array("hi".utf8))
+        })
+    }
+
+    @Test func connectsThroughAUnixSocket() async throws {
+        let server = try TestRedisServer(unixSocket: true)
+        try await server.start()
+        let configuration = try RedisConfiguration(url: "unix://\(server.socketPath)?db=2")
+        let client = TestEnvironment.connectedClient(configuration)
+        defer { client.close() }
+        #expect(try await client.send(RedisCommand("SET", "k", "v")) == .simpleString("OK"))
+        let info = try await client.send(RedisCommand("CLIENT", "INFO")).string ?? ""
+        #expect(info.contains("db=2"), "\(info)")
+        #expect(info.contains("addr=\(server.socketPath)") || info.contains("laddr=\(server.socketPath)"), "\(info)")
+    }
+
+    @Test func closeFailsPendingCommands() async throws {
+        let url = try TestEnvironment.variable("RS_TEST_REDIS_URL")
+        let client = try TestEnvironment.singleConnectionClient(url: url, commandTimeout: .seconds(30))
+        let observer = TestEnvironment.connectedClient(try RedisConfiguration(url: url))
+        defer { observer.close() }
+
+        let blocked = try await TestEnvironment.blockInBLPOP(client, observer: observer)
+        client.close()
+        #expect(await blocked.value == .connectionLost)
+        #expect(await client.failure(of: RedisCommand("PING")) == .notConnected)
+        #expect(!client.isConnected)
+    }
+
+    @Test func aFailedFirstAttemptFailsQueuedCommands() async throws {
+        let server = try TestRedisServer()  // never started: nothing listens on its port
+        var configuration = try RedisConfiguration(url: server.url)
+        configuration.commandTimeout = .seconds(30)
+        let client = TestEnvironment.connectedClient(configuration)
+        defer { client.close() }
+        #expect(await client.failure(of: RedisCommand("PING")) == .notConnected)
+        #expect(await client.failure(of: RedisCommand("PING")) == .notConnected)
+        #expect(!client.isConnected)
+    }
+
+    @Test func aStalledConnectionBoundsItsPendingCommands() async throws {
+        let server = try TestRedisServer()
+        try await server.start()
+        let client = try TestEnvironment.singleConnectionClient(url: server.url, commandTimeout: .seconds(60))
+        defer { client.close() }
+        #expect(await client.pingSucceeds())
+
+        // Redis sleeps on the first command, so every command behind it stays pending.
+        async let sleeping = client.failure(of: RedisCommand("DEBUG", "SLEEP", "5"))
+        let limit = 100_000
+        let outcomes = await withTaskGroup(of: RedisError?.self) { group in
+            for index in 0..<limit {
+                group.addTask { await client.failure(of: RedisCommand("ECHO", "\(index)")) }
+            }
+            var outcomes: [RedisError?] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+        #expect(await sleeping == nil)
+        let rejected = outcomes.filter { $0 == .tooManyPendingCommands }.count
+        #expect(rejected >= 1, "the command past the limit failed fast")
+        #expect(outcomes.allSatisfy { $0 == nil || $0 == .tooManyPendingCommands })
+        #expect(try await client.send(RedisCommand("ECHO", "afterwards")).string == "afterwards")
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import RedisClient
+import Synchronization
+import Testing
+
+/// Messages a subscription received (handlers run on a client queue).
+final class MessageInbox: Sendable {
+    private let messages = Mutex<[[UInt8]]>([])
+
+    func add(_ message: [UInt8]) {
+        messages.withLock { $0.append(message) }
+    }
+
+    func contains(_ message: [UInt8]) -> Bool {
+        messages.withLock { $0.contains(message) }
+    }
+}
+
+@Suite struct SubscribeTests {
+    @Test func receivesMessagesPublishedByAnotherClient() async throws {
+        let subscriber = TestEnvironment.connectedClient(try TestEnvironment.sharedConfiguration())
+        defer { subscriber.close() }
+        let publisher = TestEnvironment.connectedClient(try TestEnvironment.sharedConfiguration())
+        defer { publisher.close() }
+        let channel = TestEnvironment.keyPrefix() + "channel"
+        let inbox = MessageInbox()
+        let secondInbox = MessageInbox()
+        subscriber.subscribe(channel: channel) { inbox.add($0) }
+        subscriber.subscribe(channel: channel) { secondInbox.add($0) }
+
+        #expect(await TestEnvironment.eventually {
+            (try? await publisher.send(RedisCommand("PUBLISH", channel, "ready")))?.integer == 1
+        })
+        var binary = RedisCommand("PUBLISH", channel)
+        binary.append(bytes: [0, 0xFF, 0x41])
+        #expect(try await publisher.send(binary) == .integer(1))
+        #expect(await TestEnvironment.eventually { inbox.contains([0, 0xFF, 0x41]) && secondInbox.contains([0, 0xFF, 0x41]) })
+    }
+
+    @Test func subscribesAgainAfterRedisRestarts() async throws {
+        let server = try TestRedisServer()
+        try await server.start()
+        let subscriber = TestEnvironment.connectedClient(try RedisConfiguration(url: server.url))
+        defer { subscriber.close() }
+        let publisher = TestEnvironment.connectedClient(try RedisConfiguration(url: server.url))
+        defer { publisher.close() }
+        let inbox = MessageInbox()
+        subscriber.subscribe(channel: "events") { inbox.add($0) }
+        #expect(await TestEnvironment.eventually {
+            _ = try? await publisher.send(RedisCommand("PUBLISH", "events", "before"))
+            return inbox.contains(Array("before".utf8))
+        })
+
+        server.stop()
+        try await server.start()
+        #expect(await TestEnvironment.eventually {
+            _ = try? await publisher.send(RedisCommand("PUBLISH", "events", "after"))
+            return inbox.contains(Array("after".utf8))
+        }, "the subscription is renewed after the reconnect")
+    }
+}

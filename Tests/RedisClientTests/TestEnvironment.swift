@@ -1,0 +1,92 @@
+import Foundation
+import Logging
+import RedisClient
+import Testing
+
+/// The throwaway Redis of `scripts/with-test-redis.sh` and helpers shared by the tests.
+enum TestEnvironment {
+    struct MissingVariable: Error, CustomStringConvertible {
+        let name: String
+        var description: String {
+            "\(name) is not set: run the tests through scripts/with-test-redis.sh (e.g. "
+                + "scripts/with-test-redis.sh swift test --skip-build --filter RedisClientTests)"
+        }
+    }
+
+    static func variable(_ name: String) throws -> String {
+        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
+            throw MissingVariable(name: name)
+        }
+        return value
+    }
+
+    /// The shared test server's configuration (RS_TEST_REDIS_URL).
+    static func sharedConfiguration() throws -> RedisConfiguration {
+        try RedisConfiguration(url: variable("RS_TEST_REDIS_URL"))
+    }
+
+    static let logger: Logger = {
+        var logger = Logger(label: "RedisClientTests")
+        logger.logLevel = .notice
+        return logger
+    }()
+
+    /// A key prefix of one test, so tests can run in parallel on the shared server.
+    static func keyPrefix() -> String {
+        "rc-test:\(UInt64.random(in: 0...UInt64.max)):"
+    }
+
+    static func connectedClient(_ configuration: RedisConfiguration) -> RedisClient {
+        let client = RedisClient(configuration: configuration, logger: logger)
+        client.connect()
+        return client
+    }
+
+    /// One command connection, so that a command holding up Redis holds up the ones behind it.
+    static func singleConnectionClient(url: String, commandTimeout: Duration) throws -> RedisClient {
+        var configuration = try RedisConfiguration(url: url)
+        configuration.commandTimeout = commandTimeout
+        configuration.connectionCount = 1
+        return connectedClient(configuration)
+    }
+
+    /// Sends a BLPOP that never returns on `client` (one connection) and waits until `observer` sees
+    /// Redis blocked in it; the task yields the BLPOP's failure.
+    static func blockInBLPOP(_ client: RedisClient, observer: RedisClient) async throws -> Task<RedisError?, Never> {
+        let name = "blocked-\(UInt64.random(in: 0...UInt64.max))"
+        #expect(try await client.send(RedisCommand("CLIENT", "SETNAME", name)) == .simpleString("OK"))
+        let blocked = Task { await client.failure(of: RedisCommand("BLPOP", keyPrefix() + "never-filled", "0")) }
+        #expect(await eventually {
+            let clients = (try? await observer.send(RedisCommand("CLIENT", "LIST")))?.string ?? ""
+            return clients.split(separator: "\n").contains { $0.contains("name=\(name) ") && $0.contains("cmd=blpop") }
+        })
+        return blocked
+    }
+
+    /// Polls `condition` every 20 ms until it holds or `timeout` passes (for recovery, never for timing).
+    static func eventually(within timeout: Duration = .seconds(15), _ condition: () async -> Bool) async -> Bool {
+        let clock = ContinuousClock()
+        let end = clock.now + timeout
+        while clock.now < end {
+            if await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return await condition()
+    }
+}
+
+extension RedisClient {
+    /// The error a command failed with, or nil if it succeeded.
+    func failure(of command: RedisCommand) async -> RedisError? {
+        do {
+            _ = try await send(command)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    func pingSucceeds() async -> Bool {
+        (try? await send(RedisCommand("PING")))?.string == "PONG"
+    }
+}

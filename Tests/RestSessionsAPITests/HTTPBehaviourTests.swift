@@ -1,0 +1,124 @@
+import HTTPServer
+import Testing
+
+@testable import RestSessionsAPI
+
+@Suite struct HTTPBehaviourTests {
+    static let app = APITestContext.app
+    static let token = String(repeating: "a", count: 64)
+
+    @Test(arguments: ["/", "/ping/x", "/pong", "/\(app)", "/\(app)/get", "/\(app)/unknown/x", "/\(app)/get/\(token)/extra",
+                      "/\(app)/activity/x", "/\(app)/killall/x", "/a/b/c/d"])
+    func anUnknownPathIs404(path: String) async throws {
+        try await APITestContext.with { context in
+            for method in [HTTPMethod.GET, .PUT, .OPTIONS] {
+                let response = await context.request(method, path)
+                #expect(response.isError(404, name: "notFound", message: "No such route"), "\(method) \(path): \(response.text)")
+            }
+        }
+    }
+
+    @Test(arguments: [
+        (HTTPMethod.GET, "/\(app)/create/u1", "PUT, OPTIONS"),
+        (.POST, "/\(app)/get/\(token)", "GET, HEAD, OPTIONS"),
+        (.GET, "/\(app)/set/\(token)", "POST, OPTIONS"),
+        (.GET, "/\(app)/kill/\(token)", "DELETE, OPTIONS"),
+        (.DELETE, "/\(app)/activity", "GET, HEAD, OPTIONS"),
+        (.PUT, "/\(app)/soapp", "GET, HEAD, OPTIONS"),
+        (.DELETE, "/\(app)/soid/u1", "GET, HEAD, OPTIONS"),
+        (.GET, "/\(app)/killsoid/u1", "DELETE, OPTIONS"),
+        (.HEAD, "/\(app)/killall", "DELETE, OPTIONS"),
+        (.POST, "/ping", "GET, HEAD, OPTIONS"),
+    ])
+    func aKnownPathWithAnotherMethodIs405WithAllow(method: HTTPMethod, path: String, allow: String) async throws {
+        try await APITestContext.with { context in
+            let response = await context.request(method, path)
+            #expect(response.isError(405, name: "methodNotAllowed", message: "Method not allowed on this route"), "\(response.text)")
+            #expect(response.headers["Allow"] == allow)
+            let options = await context.request(.OPTIONS, path)
+            #expect(options.status == 204)
+            #expect(options.headers["Allow"] == allow)
+            #expect(options.body.isEmpty)
+        }
+    }
+
+    @Test func headIsAnsweredWhereverGetIs() async throws {
+        try await APITestContext.with { context in
+            let token = try await context.create()
+            for path in ["/\(Self.app)/get/\(token)", "/\(Self.app)/activity?dt=60", "/\(Self.app)/soapp?dt=60", "/\(Self.app)/soid/user1", "/ping"] {
+                let response = await context.request(.HEAD, path)
+                // The server sends the headers (with the GET body's length) and drops the body.
+                #expect(response.status == 200, "\(path): \(response.text)")
+            }
+        }
+    }
+
+    @Test(arguments: ["text/plain", "application/x-www-form-urlencoded", "application/jsonx", "multipart/form-data; boundary=x"])
+    func aBodyOfAnotherMediaTypeIs415(contentType: String) async throws {
+        try await APITestContext.with { context in
+            let message = "The request body must be JSON (application/json)"
+            let create = await context.request(
+                .PUT, "/\(Self.app)/create/u1?ip=1.2.3.4", body: #"{"a":1}"#, headers: [("Content-Type", contentType)])
+            #expect(create.isError(415, name: "unsupportedMediaType", message: message), "\(create.text)")
+            let set = await context.request(.POST, "/\(Self.app)/set/\(Self.token)", body: #"{"a":1}"#, headers: [("Content-Type", contentType)])
+            #expect(set.isError(415, name: "unsupportedMediaType", message: message), "\(set.text)")
+        }
+    }
+
+    @Test(arguments: [nil, "application/json", "Application/JSON; charset=utf-8", "application/json;charset=UTF-8", " application/json "])
+    func jsonBodiesAreAcceptedWithOrWithoutContentType(contentType: String?) async throws {
+        try await APITestContext.with { context in
+            let headers = contentType.map { [("Content-Type", $0)] } ?? []
+            let response = await context.request(.PUT, "/\(Self.app)/create/u1?ip=1.2.3.4", body: #"{"a":1}"#, headers: headers)
+            #expect(response.status == 200, "\(response.text)")
+        }
+    }
+
+    @Test(arguments: [#"{"a":1"#, "{a:1}", #"{"a":01}"#, #"{"a":1,}"#, "[1,2", #"{"a":"\x"}"#, " ", "nul", #"{"a":1} x"#])
+    func aMalformedBodyIs400InvalidJSONBeforeValidation(body: String) async throws {
+        try await APITestContext.with { context in
+            // The app is invalid too: malformed JSON is reported first.
+            for (method, path) in [(HTTPMethod.PUT, "/ab/create/u1?ip=1.2.3.4"), (.POST, "/ab/set/short")] {
+                let response = await context.request(method, path, body: body)
+                #expect(response.status == 400 && response.isJSON, "\(response.text)")
+                #expect(response.text.hasPrefix(#"{"name":"invalidJSON","message":"Malformed JSON body: "#), "\(response.text)")
+            }
+        }
+    }
+
+    @Test func aBodyNestedBeyondTheDepthLimitIsInvalidJSONNotACrash() async throws {
+        try await APITestContext.with { context in
+            let body = #"{"a":"# + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}"
+            let response = await context.request(.POST, "/\(Self.app)/set/\(Self.token)", body: body)
+            #expect(response.status == 400)
+            #expect(response.text.hasPrefix(#"{"name":"invalidJSON""#))
+        }
+    }
+
+    @Test func bodiesOfOtherRoutesAreIgnored() async throws {
+        try await APITestContext.with { context in
+            let response = await context.request(
+                .GET, "/\(Self.app)/get/\(Self.token)", body: "not json", headers: [("Content-Type", "text/plain")])
+            #expect(response.status == 200 && response.text == "{}")
+        }
+    }
+
+    @Test(arguments: [
+        (HTTPStatus.payloadTooLarge, #"{"name":"payloadTooLarge","message":"The request body is too large"}"#),
+        (.badRequest, #"{"name":"badRequest","message":"Bad Request"}"#),
+        (.requestTimeout, #"{"name":"requestTimeout","message":"Request Timeout"}"#),
+        (.requestHeaderFieldsTooLarge, #"{"name":"requestHeaderFieldsTooLarge","message":"Request Header Fields Too Large"}"#),
+        (.httpVersionNotSupported, #"{"name":"httpVersionNotSupported","message":"HTTP Version Not Supported"}"#),
+        (.notImplemented, #"{"name":"notImplemented","message":"Not Implemented"}"#),
+        (.serviceUnavailable, #"{"name":"serviceUnavailable","message":"Service Unavailable"}"#),
+        (.internalServerError, #"{"name":"internalError","message":"An unexpected error occurred"}"#),
+    ])
+    func theServersOwnErrorsAreJSON(status: HTTPStatus, body: String) async throws {
+        try await APITestContext.with { context in
+            let response = TestResponse(context.api.errorResponse(for: status))
+            #expect(response.status == status.code)
+            #expect(response.isJSON)
+            #expect(response.text == body)
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+
+@testable import rest_sessions
+
+@Suite struct SettingsValidationTests {
+    static let invalidEnvironmentValues: [(name: String, value: String, message: String)] = [
+        ("RS_HOST", "bad host!", #"invalid RS_HOST "bad host!": expected an IPv4/IPv6 literal or a host name"#),
+        ("RS_HOST", "-leading.example", #"invalid RS_HOST "-leading.example": expected an IPv4/IPv6 literal or a host name"#),
+        ("RS_PORT", "70000", #"invalid RS_PORT "70000": expected an integer from 0 to 65535"#),
+        ("RS_PORT", "-1", #"invalid RS_PORT "-1": expected an integer from 0 to 65535"#),
+        ("RS_PORT", "80a", #"invalid RS_PORT "80a": expected an integer from 0 to 65535"#),
+        ("RS_SOCKET", String(repeating: "s", count: 108),
+         "invalid RS_SOCKET \"\(String(repeating: "s", count: 108))\": expected a Unix socket path of 1 to 107 bytes"),
+        ("RS_REDISHOST", "under_score", #"invalid RS_REDISHOST "under_score": expected an IPv4/IPv6 literal or a host name"#),
+        ("RS_REDISPORT", "0", #"invalid RS_REDISPORT "0": expected an integer from 1 to 65535"#),
+        ("RS_REDIS_TIMEOUT_MS", "9", #"invalid RS_REDIS_TIMEOUT_MS "9": expected an integer from 10 to 60000"#),
+        ("RS_REDIS_TIMEOUT_MS", "60001", #"invalid RS_REDIS_TIMEOUT_MS "60001": expected an integer from 10 to 60000"#),
+        ("RS_NAMESPACE", "a:b", #"invalid RS_NAMESPACE "a:b": expected 1 to 64 characters without ':' or whitespace"#),
+        ("RS_NAMESPACE", "a b", #"invalid RS_NAMESPACE "a b": expected 1 to 64 characters without ':' or whitespace"#),
+        ("RS_NAMESPACE", String(repeating: "n", count: 65),
+         "invalid RS_NAMESPACE \"\(String(repeating: "n", count: 65))\": expected 1 to 64 characters without ':' or whitespace"),
+        ("RS_WIPE", "5", #"invalid RS_WIPE "5": expected 0 (off) or an integer from 10 to 86400"#),
+        ("RS_WIPE", "86401", #"invalid RS_WIPE "86401": expected 0 (off) or an integer from 10 to 86400"#),
+        ("RS_CACHETIME", "-1", #"invalid RS_CACHETIME "-1": expected 0 (off) or an integer from 1 to 86400"#),
+        ("RS_CACHEMAX", "0", #"invalid RS_CACHEMAX "0": expected an integer from 1 to 1000000"#),
+        ("RS_LOGLEVEL", "verbose", #"invalid RS_LOGLEVEL "verbose": expected none, error, warning, notice, info, debug, trace"#),
+        ("RS_MAX_HEADER_BYTES", "1023", #"invalid RS_MAX_HEADER_BYTES "1023": expected an integer from 1024 to 1048576"#),
+        ("RS_MAX_BODY_BYTES", "16777217", #"invalid RS_MAX_BODY_BYTES "16777217": expected an integer from 1024 to 16777216"#),
+        ("RS_MAX_CONNECTIONS", "0", #"invalid RS_MAX_CONNECTIONS "0": expected an integer from 1 to 1000000"#),
+        ("RS_HEADER_TIMEOUT", "601", #"invalid RS_HEADER_TIMEOUT "601": expected an integer from 1 to 600"#),
+        ("RS_IDLE_TIMEOUT", "0", #"invalid RS_IDLE_TIMEOUT "0": expected an integer from 1 to 3600"#),
+        ("RS_SHUTDOWN_TIMEOUT", "601", #"invalid RS_SHUTDOWN_TIMEOUT "601": expected an integer from 0 to 600"#),
+    ]
+
+    @Test(arguments: invalidEnvironmentValues)
+    func anInvalidEnvironmentValueIsNamedWithWhatIsAllowed(name: String, value: String, message: String) {
+        #expect(throws: SettingsError(message: message)) {
+            try Settings.load(flags: [:], configPath: nil, environment: [name: value])
+        }
+    }
+
+    @Test func everySettingRejectsABadValueNamingItself() throws {
+        let badValues = ["socket": "", "namespace": "has space"]
+        for definition in SettingDefinition.all {
+            let bad = badValues[definition.flag] ?? "not valid!"
+            let error = try #require(throws: SettingsError.self, "--\(definition.flag)") {
+                try Settings.load(flags: [definition.flag: bad], configPath: nil, environment: [:])
+            }
+            // The Redis URL's message goes on to say what exactly is wrong.
+            #expect(error.message.hasPrefix("invalid --\(definition.flag) \"\(bad)\": expected \(definition.expectation)"))
+        }
+    }
+
+    @Test func anInvalidRedisURLSaysWhatIsWrongWithIt() throws {
+        let error = try #require(throws: SettingsError.self) {
+            try Settings.load(flags: [:], configPath: nil, environment: ["RS_REDISURL": "http://example.org"])
+        }
+        #expect(error.message.hasPrefix(
+            #"invalid RS_REDISURL "http://example.org": expected redis://[user:password@]host[:port][/db] or unix:///path[?db=N] ("#))
+    }
+
+    @Test func anInvalidFlagIsNamedAsAFlag() {
+        #expect(throws: SettingsError(message: #"invalid --port "x": expected an integer from 0 to 65535"#)) {
+            try Settings.load(flags: ["port": "x"], configPath: nil, environment: [:])
+        }
+    }
+
+    @Test func anInvalidFileValueIsNamedWithItsKeyAndFile() throws {
+        let file = try TemporaryConfigFile(#"{"port": 70000}"#)
+        #expect(throws: SettingsError(message: "invalid port 70000 in config file \(file.path): expected an integer from 0 to 65535")) {
+            try Settings.load(flags: [:], configPath: file.path, environment: [:])
+        }
+    }
+
+    @Test(arguments: [
+        (#"{"port": true}"#, "invalid port true in config file PATH: expected an integer from 0 to 65535"),
+        (#"{"port": 3000.5}"#, "invalid port 3000.5 in config file PATH: expected an integer from 0 to 65535"),
+        (#"{"namespace": 12}"#, "invalid namespace 12 in config file PATH: expected 1 to 64 characters without ':' or whitespace"),
+        (#"{"host": null}"#, "invalid host null in config file PATH: expected an IPv4/IPv6 literal or a host name"),
+        (#"{"logLevel": ["info"]}"#,
+         "invalid logLevel an array or object in config file PATH: expected none, error, warning, notice, info, debug, trace"),
+    ])
+    func aFileValueOfTheWrongTypeIsRejected(contents: String, message: String) throws {
+        let file = try TemporaryConfigFile(contents)
+        #expect(throws: SettingsError(message: message.replacingOccurrences(of: "PATH", with: file.path))) {
+            try Settings.load(flags: [:], configPath: file.path, environment: [:])
+        }
+    }
+
+    @Test func aFileValueIsCheckedEvenWhenTheEnvironmentOverridesIt() throws {
+        let file = try TemporaryConfigFile(#"{"port": "abc"}"#)
+        #expect(throws: SettingsError.self) {
+            try Settings.load(flags: [:], configPath: file.path, environment: ["RS_PORT": "3000"])
+        }
+    }
+
+    @Test func anUnknownConfigFileKeyIsNamed() throws {
+        let file = try TemporaryConfigFile(#"{"port": 3000, "prot": 3001}"#)
+        let error = try #require(throws: SettingsError.self) {
+            try Settings.load(flags: [:], configPath: file.path, environment: [:])
+        }
+        #expect(error.message.hasPrefix("unknown key \"prot\" in config file \(file.path); known keys: host, port, socket,"))
+    }
+
+    @Test func aMalformedConfigFileIsReported() throws {
+        let file = try TemporaryConfigFile(#"{"port": 3000,"#)
+        let error = try #require(throws: SettingsError.self) {
+            try Settings.load(flags: [:], configPath: file.path, environment: [:])
+        }
+        #expect(error.message.hasPrefix("config file \(file.path) is not valid JSON: "))
+    }
+
+    @Test func aConfigFileThatIsNoObjectIsReported() throws {
+        let file = try TemporaryConfigFile(#"[{"port": 3000}]"#)
+        #expect(throws: SettingsError(message: "config file \(file.path) must hold a JSON object of settings")) {
+            try Settings.load(flags: [:], configPath: file.path, environment: [:])
+        }
+    }
+
+    @Test func aMissingConfigFileIsReported() throws {
+        let error = try #require(throws: SettingsError.self) {
+            try Settings.load(flags: [:], configPath: "/nonexistent/rest-sessions.json", environment: [:])
+        }
+        #expect(error.message.hasPrefix("cannot read config file /nonexistent/rest-sessions.json: "))
+    }
+}

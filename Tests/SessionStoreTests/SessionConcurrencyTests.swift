@@ -1,0 +1,95 @@
+import RedisClient
+import Testing
+@testable import SessionStore
+
+/// Races between operations and between store instances.
+@Suite struct SessionConcurrencyTests {
+    @Test func killRacingGetsLeavesNothingBehind() async throws {
+        let fixture = try await StoreFixture()
+        for _ in 0..<10 {
+            let token = try await fixture.create(id: "racer:1")
+            let store = fixture.store
+            await withTaskGroup(of: Void.self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        if index == 10 {
+                            _ = await fixture.result { store.kill(app: StoreFixture.app, token: token, completion: $0) }
+                        } else {
+                            _ = await fixture.result { store.get(app: StoreFixture.app, token: token, completion: $0) }
+                        }
+                    }
+                }
+            }
+            #expect(try await fixture.keys() == [])
+        }
+    }
+
+    @Test func twoInstancesWipeOnceAndRemoveOnlyExpiredSessions() async throws {
+        let first = try await StoreFixture()
+        let second = try await StoreFixture(namespace: first.namespace)
+        var expired: [String] = []
+        var live: [String] = []
+        for index in 0..<20 {
+            let token = try await first.create(id: "u:\(index % 3)", ttl: "10")
+            if index % 2 == 0 {
+                try await first.age(token, by: 12)
+                expired.append(token)
+            } else {
+                live.append(token)
+            }
+        }
+        // A deadline in SESSIONS that is too early (a score written before la moved): the hash
+        // says the session is still valid, so the wipe keeps it and corrects the score.
+        let stale = try await first.create(id: "stale", ttl: "100")
+        try await first.command("ZADD", first.namespace + ":SESSIONS", "5", "\(StoreFixture.app):\(stale):stale")
+        async let firstWipe = first.result { first.store.wipe(completion: $0) }
+        async let secondWipe = second.result { second.store.wipe(completion: $0) }
+        let counts = [try await firstWipe.get(), try await secondWipe.get()]
+        #expect(counts.sorted() == [0, 10])
+        for token in expired {
+            #expect(try await first.hash(token) == [:])
+        }
+        for token in live + [stale] {
+            #expect(try await first.get(token) != nil)
+        }
+        #expect(try await first.score("SESSIONS", "\(StoreFixture.app):\(stale):stale") ?? 0 > 5)
+        #expect(try await first.command("EXISTS", first.namespace + ":_wipelock") == .integer(1))
+        // The lock holds for the interval: a second wipe right away does nothing.
+        #expect(try await second.result { second.store.wipe(completion: $0) }.get() == 0)
+    }
+
+    @Test func wipeWorksInBatches() async throws {
+        let fixture = try await StoreFixture()
+        let script = """
+            local ns, app, now = ARGV[1], ARGV[2], tonumber(redis.call('TIME')[1])
+            for i = 1, 2300 do
+              local token, id = string.format('%064d', i), 'id:' .. i
+              redis.call('ZADD', ns .. ':' .. app .. ':_sessions', now - 50, token .. ':' .. id)
+              redis.call('ZADD', ns .. ':' .. app .. ':_users', now - 50, id)
+              redis.call('ZADD', ns .. ':SESSIONS', now - 40, app .. ':' .. token .. ':' .. id)
+              redis.call('SADD', ns .. ':' .. app .. ':us:' .. id, token)
+              redis.call('HSET', ns .. ':' .. app .. ':' .. token, 'id', id, 'r', 1, 'w', 1, 'ip', 'x', 'la', now - 50, 'ttl', 10)
+            end
+            redis.call('ZADD', ns .. ':SESSIONS', now - 40, 'malformed')
+            return 1
+            """
+        try await fixture.command("EVAL", script, "0", fixture.namespace, StoreFixture.app)
+        #expect(try await fixture.result { fixture.store.wipe(completion: $0) }.get() == 2301)
+        #expect(try await fixture.keys() == [fixture.namespace + ":_wipelock"])
+    }
+
+    @Test func startedStoreWipesOnItsTimer() async throws {
+        let fixture = try await StoreFixture(wipeInterval: 10)
+        let token = try await fixture.create(ttl: "10")
+        try await fixture.age(token, by: 20)
+        fixture.store.start()
+        defer { fixture.store.stop() }
+        // The first wipe runs at start; wait for it to finish (not for time to pass).
+        for _ in 0..<500 where try await fixture.hash(token) != [:] {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(try await fixture.keys() == [fixture.namespace + ":_wipelock"])
+        let ttl = try await fixture.command("PTTL", fixture.namespace + ":_wipelock").integer ?? 0
+        #expect(ttl > 0 && ttl <= 9000)
+    }
+}

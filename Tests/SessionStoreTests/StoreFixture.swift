@@ -1,0 +1,134 @@
+import Foundation
+import JSONText
+import Logging
+import RedisClient
+import Testing
+@testable import SessionStore
+
+/// A store on the test Redis (RS_TEST_REDIS_URL from scripts/with-test-redis.sh) with a random
+/// namespace of its own, plus raw access to Redis to inspect and age what the store wrote.
+struct StoreFixture {
+    static let app = "testapp"
+    let redis: RedisClient
+    let store: SessionStore
+    let namespace: String
+
+    init(namespace: String? = nil, cacheTime: Int = 0, wipeInterval: Int = 0) async throws {
+        guard let url = ProcessInfo.processInfo.environment["RS_TEST_REDIS_URL"] else {
+            Issue.record("RS_TEST_REDIS_URL is not set: run the tests through scripts/with-test-redis.sh")
+            throw FixtureError.noRedis
+        }
+        let logger = Logger(label: "SessionStoreTests")
+        redis = RedisClient(configuration: try RedisConfiguration(url: url), logger: logger)
+        redis.connect()
+        self.namespace = namespace ?? "t\(UInt64.random(in: 0...UInt64.max))"
+        var configuration = SessionStoreConfiguration()
+        configuration.namespace = self.namespace
+        configuration.cacheTime = cacheTime
+        configuration.wipeInterval = wipeInterval
+        store = SessionStore(redis: redis, configuration: configuration, logger: logger)
+        try await waitForConnection()
+    }
+
+    enum FixtureError: Error { case noRedis, notConnected, unexpectedReply(String) }
+
+    /// connect() returns at once; commands sent before the connection is up fail fast.
+    private func waitForConnection() async throws {
+        for _ in 0..<200 {
+            if redis.isConnected { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw FixtureError.notConnected
+    }
+
+    // MARK: store operations as async calls
+
+    func result<Value: Sendable>(
+        _ operation: (@escaping @Sendable (Result<Value, SessionStoreError>) -> Void) -> Void
+    ) async -> Result<Value, SessionStoreError> {
+        await withCheckedContinuation { continuation in
+            operation { continuation.resume(returning: $0) }
+        }
+    }
+
+    func create(id: String = "user1", ip: String? = "10.0.0.7", ttl: String? = nil, data: String? = nil, app: String = app) async throws -> String {
+        let value = try data.map { try JSONParser.parse(Array($0.utf8)) }
+        return try await result { store.create(app: app, id: id, ip: ip, ttl: ttl, data: value, completion: $0) }.get().token
+    }
+
+    func get(_ token: String, app: String = app) async throws -> Session? {
+        try await result { store.get(app: app, token: token, completion: $0) }.get()
+    }
+
+    func set(_ token: String, _ data: String, app: String = app) async throws -> Session? {
+        let value = try JSONParser.parse(Array(data.utf8))
+        return try await result { store.set(app: app, token: token, data: value, completion: $0) }.get()
+    }
+
+    func kill(_ token: String, app: String = app) async throws -> Int {
+        try await result { store.kill(app: app, token: token, completion: $0) }.get()
+    }
+
+    // MARK: raw Redis
+
+    @discardableResult
+    func command(_ arguments: String...) async throws -> RedisReply {
+        try await redis.send(RedisCommand(arguments))
+    }
+
+    func now() async throws -> Int {
+        guard let seconds = try await command("TIME").array?.first?.string.flatMap({ Int($0) }) else {
+            throw FixtureError.unexpectedReply("TIME")
+        }
+        return seconds
+    }
+
+    /// Every key of this namespace, sorted.
+    func keys() async throws -> [String] {
+        try await command("KEYS", namespace + ":*").array?.compactMap(\.string).sorted() ?? []
+    }
+
+    func hash(_ token: String, app: String = app) async throws -> [String: String] {
+        let fields = try await command("HGETALL", "\(namespace):\(app):\(token)").array?.compactMap(\.string) ?? []
+        return Dictionary(uniqueKeysWithValues: stride(from: 0, to: fields.count - 1, by: 2).map { (fields[$0], fields[$0 + 1]) })
+    }
+
+    func score(_ key: String, _ member: String) async throws -> Int? {
+        try await command("ZSCORE", "\(namespace):\(key)", member).string.flatMap { Int($0) }
+    }
+
+    /// Moves a session's last activity `seconds` into the past everywhere it is recorded, as if
+    /// nobody had touched it since: la, the index scores and the deadline.
+    func age(_ token: String, by seconds: Int, app: String = app) async throws {
+        let script = """
+            local ns, app, token, seconds = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+            local key = ns .. ':' .. app .. ':' .. token
+            local id = redis.call('HGET', key, 'id')
+            local la = tonumber(redis.call('HGET', key, 'la')) - seconds
+            local ttl = tonumber(redis.call('HGET', key, 'ttl'))
+            redis.call('HSET', key, 'la', la)
+            redis.call('ZADD', ns .. ':' .. app .. ':_sessions', la, token .. ':' .. id)
+            redis.call('ZADD', ns .. ':' .. app .. ':_users', la, id)
+            redis.call('ZADD', ns .. ':SESSIONS', la + ttl, app .. ':' .. token .. ':' .. id)
+            return la
+            """
+        try await command("EVAL", script, "0", namespace, app, token, String(seconds))
+    }
+
+    /// A session written the way Node's redis-sessions 3.0 writes one (its create's commands).
+    func nodeCreate(token: String, id: String, ttl: Int, noResave: Bool, data: String? = nil, app: String = app) async throws {
+        let now = try await now()
+        let prefix = namespace + ":"
+        try await command("ZADD", prefix + app + ":_sessions", String(now), token + ":" + id)
+        try await command("ZADD", prefix + app + ":_users", String(now), id)
+        try await command("ZADD", prefix + "SESSIONS", String(now + ttl), app + ":" + token + ":" + id)
+        try await command("SADD", prefix + app + ":us:" + id, token)
+        try await command("HMSET", prefix + app + ":" + token, "id", id, "r", "1", "w", "1", "ip", "127.0.0.1", "la", String(now), "ttl", String(ttl))
+        if let data { try await command("HSET", prefix + app + ":" + token, "d", data) }
+        if noResave { try await command("HSET", prefix + app + ":" + token, "no_resave", "1") }
+    }
+
+    static func token(_ letter: Character) -> String {
+        String(repeating: letter, count: 64)
+    }
+}
