@@ -38,7 +38,7 @@ FILE_VALUES = {"port": 65536, "redisPort": 0, "redisTimeoutMs": 9, "wipe": 5, "c
 def run_to_exit(arguments=(), **settings):
     """Runs rest-sessions expecting it to stop by itself; returns (exit code, stderr).
     Redis is a port where nothing listens, in case start-up goes on against expectations."""
-    environment = service_environment(free_port(), "unused", RS_NAMESPACE=None, **settings)
+    environment = service_environment(free_port(), "unused", **{"RS_NAMESPACE": None, **settings})
     try:
         finished = subprocess.run([str(binary_path()), *arguments], env=environment, capture_output=True,
                                   text=True, timeout=15, stdin=subprocess.DEVNULL)
