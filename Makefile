@@ -11,7 +11,7 @@ run: setup-run build-release
 
 test: setup-test
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
-	scripts/with-test-redis.sh $(MAKE) --no-print-directory test-swift test-e2e
+	scripts/with-test-redis.sh $(MAKE) --no-print-directory --keep-going test-swift test-e2e
 
 setup-run:
 	scripts/setup.sh run
