@@ -87,7 +87,7 @@ def test_app_names_at_the_edges_of_the_format(service):
 
 def test_ttl_is_read_as_parse_int_reads_it(service, app):
     for raw, ttl in ((" 20", 20), ("12.9", 12), ("15abc", 15), ("+30", 30), ("", 7200), (None, 7200),
-                     ("0010", 10)):
+                     ("0010", 10), ("9" * 15, int("9" * 15))):
         token = create(service, app, ttl=raw)
         assert json.loads(get(service, app, token).body)["ttl"] == ttl, raw
 

@@ -58,10 +58,11 @@ ROWS = [
       for token in ("A" * 63, "A" * 65, "A" * 63 + "-", "A" * 63 + "%C3%A9", "A" * 63 + "%20")],
 
     *[("PUT", f"/{APP}/create/user1?ip=1.2.3.4&ttl={ttl}", None, BAD_TTL)
-      for ttl in ("9", "0", "-20", "abc", "1e3", "%20", "9.99", ".5")],
+      for ttl in ("9", "0", "-20", "abc", "1e3", "%20", "9.99", ".5", "1" + "0" * 15)],
 
     *[("GET", f"/{APP}/{route}{query}", None, BAD_DT)
-      for route in ("activity", "soapp") for query in ("", "?dt=", "?dt=9", "?dt=abc", "?dt=-60", "?ttl=60")],
+      for route in ("activity", "soapp")
+      for query in ("", "?dt=", "?dt=9", "?dt=abc", "?dt=-60", "?ttl=60", "?dt=1" + "0" * 15)],
 
     *[("PUT", f"/{APP}/create/user1?ip=1.2.3.4", body, NOT_OBJECT)
       for body in ('"text"', "[1]", '[{"a":1}]', "5", "true")],
