@@ -95,6 +95,13 @@ def session_round_trip(port, app):
     assert error["name"] == "invalidFormat"
 
 
+def established_connections_to(port):
+    """Open TCP connections whose remote end is 127.0.0.1:port (from /proc/net/tcp, state 01)."""
+    remote = f"0100007F:{port:04X}"
+    with open("/proc/net/tcp") as table:
+        return sum(1 for line in table.readlines()[1:] if line.split()[2] == remote and line.split()[3] == "01")
+
+
 def test_nginx_example_proxies_over_tcp_with_keepalive(nginx, service, app):
     port = nginx(tcp_upstream(service.port))
     ping = http_request(port, "GET", "/sessions/ping")
@@ -102,6 +109,8 @@ def test_nginx_example_proxies_over_tcp_with_keepalive(nginx, service, app):
     for _ in range(3):  # later rounds go over the upstream connections kept alive by earlier ones
         session_round_trip(port, app)
     assert http_request(port, "GET", "/elsewhere").status == 404
+    # Every client connection is closed by now: what stays open is nginx's keepalive pool.
+    assert established_connections_to(service.port) >= 1, "nginx keeps no connection open to the service"
 
 
 def test_nginx_example_proxies_over_its_unix_socket_variant(nginx, launcher, scratch, app):
