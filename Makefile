@@ -3,7 +3,7 @@ SWIFT ?= swift
 BUILD_FLAGS ?=
 RELEASE_FLAGS = -c release
 
-.PHONY: run test build build-release setup-run setup-test test-swift test-e2e clean fuzz fuzz-smoke sanitize
+.PHONY: run test build build-release setup-run setup-test setup-e2e test-swift test-e2e clean fuzz fuzz-smoke sanitize
 
 run: setup-run build-release
 	scripts/ensure-redis.sh
@@ -11,7 +11,8 @@ run: setup-run build-release
 
 test: setup-test
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
-	scripts/with-test-redis.sh $(MAKE) --no-print-directory test-swift
+	scripts/with-test-redis.sh $(MAKE) --no-print-directory --keep-going test-swift test-e2e
+	$(MAKE) --no-print-directory fuzz-smoke
 
 setup-run:
 	scripts/setup.sh run
@@ -28,6 +29,25 @@ build-release:
 # Expects RS_TEST_REDIS_URL from scripts/with-test-redis.sh.
 test-swift:
 	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+
+# End-to-end: the real binary, real Redis, nginx, curl, the example clients and schemathesis
+# (Tests/EndToEnd, pytest). Expects RS_TEST_REDIS_URL etc. from scripts/with-test-redis.sh:
+#   scripts/with-test-redis.sh make test-e2e [E2E_ARGS="-k nginx"]
+E2E_VENV = .venv-test
+E2E_REQUIREMENTS = Tests/EndToEnd/requirements.txt
+E2E_ARGS ?=
+
+# Creates the venv and installs the pinned packages only when missing or changed.
+setup-e2e:
+	@test -x $(E2E_VENV)/bin/python || python3 -m venv $(E2E_VENV)
+	@cmp -s $(E2E_REQUIREMENTS) $(E2E_VENV)/requirements.installed || { \
+	  $(E2E_VENV)/bin/pip install --quiet --disable-pip-version-check -r $(E2E_REQUIREMENTS) && \
+	  cp $(E2E_REQUIREMENTS) $(E2E_VENV)/requirements.installed; }
+
+test-e2e: setup-e2e
+	$(SWIFT) build --product rest-sessions $(BUILD_FLAGS)
+	RS_BINARY="$$($(SWIFT) build --show-bin-path $(BUILD_FLAGS))/rest-sessions" \
+	  $(E2E_VENV)/bin/python -m pytest Tests/EndToEnd -p no:cacheprovider -rfE $(E2E_ARGS)
 
 clean:
 	rm -rf .build .build-*

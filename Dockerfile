@@ -1,0 +1,41 @@
+# rest-sessions: build with the Swift toolchain, run on a slim Debian with only what the binary needs.
+#   docker build -t rest-sessions .
+#   docker run -p 3000:3000 -e RS_REDISHOST=redis-host rest-sessions
+# (config/docker-compose.yml runs it with Redis and nginx.)
+
+# The toolchain the project is developed with (Swift 6.3, Debian bookworm like the runtime below).
+FROM swift:6.3-bookworm AS builder
+# Build dependencies: the same libhiredis-dev that `scripts/setup.sh run` installs for `make run`.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libhiredis-dev \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+# Dependencies first, so a change of the sources alone reuses the resolved packages.
+COPY Package.swift Package.resolved* ./
+RUN swift package resolve
+COPY Sources ./Sources
+RUN swift build -c release --static-swift-stdlib --product rest-sessions \
+    && install -D "$(swift build -c release --static-swift-stdlib --show-bin-path)/rest-sessions" /out/rest-sessions
+
+FROM debian:bookworm-slim
+# What the binary still links dynamically (ldd of a local --static-swift-stdlib build):
+# libhiredis.so.0.14, libstdc++.so.6, libgcc_s.so.1, libm and libc. Only hiredis is missing from
+# the base image (apt itself needs libstdc++6 and libgcc-s1). No ca-certificates: no TLS is spoken.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libhiredis0.14 \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin rest-sessions
+COPY --from=builder /out/rest-sessions /usr/local/bin/rest-sessions
+COPY config/rest-sessions.json /etc/rest-sessions/rest-sessions.json
+
+# Settings: the file, overridden by any RS_ variable (`docker run rest-sessions --help` lists them).
+ENV RS_CONFIG=/etc/rest-sessions/rest-sessions.json \
+    RS_HOST=0.0.0.0
+USER rest-sessions
+EXPOSE 3000
+# No curl in the image: bash asks /ping over /dev/tcp (200 = Redis answers, 503 = it does not).
+HEALTHCHECK --interval=15s --timeout=3s --start-period=5s --retries=3 \
+    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${RS_PORT:-3000} && printf 'GET /ping HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && read -r status <&3 && [[ $status == 'HTTP/1.1 200'* ]]"]
+# SIGTERM (docker stop) drains in-flight requests and exits 0.
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["/usr/local/bin/rest-sessions"]

@@ -1,0 +1,87 @@
+"""Calls and checks shared by the end-to-end tests."""
+import json
+import re
+import time
+from urllib.parse import quote, urlencode
+
+JSON_TYPE = "application/json; charset=utf-8"
+TEXT_TYPE = "text/plain; charset=utf-8"
+TOKEN = re.compile(r"^[A-Za-z0-9]{64}$")
+
+
+def segment(text):
+    return quote(text, safe="")
+
+
+def create_target(app, user_id, ip="10.0.0.7", ttl=None):
+    query = {"ip": ip} if ttl is None else {"ip": ip, "ttl": ttl}
+    return f"/{segment(app)}/create/{segment(user_id)}?{urlencode(query)}"
+
+
+def create(service, app, user_id="user1", ip="10.0.0.7", ttl=None, body=None):
+    """Creates a session and returns its token."""
+    response = service.request("PUT", create_target(app, user_id, ip, ttl), body)
+    payload = expect_json(response, 200)
+    assert TOKEN.match(payload["token"]), payload
+    return payload["token"]
+
+
+def get(service, app, token):
+    return service.request("GET", f"/{app}/get/{token}")
+
+
+def set_data(service, app, token, body, headers=None):
+    return service.request("POST", f"/{app}/set/{token}", body, headers)
+
+
+def kill(service, app, token):
+    return service.request("DELETE", f"/{app}/kill/{token}")
+
+
+def expect_json(response, status, text=None):
+    """Checks status, Content-Type and (optionally) the exact body text; returns the parsed body."""
+    assert response.status == status, response
+    assert response.content_type == JSON_TYPE, response
+    if text is not None:
+        assert response.text == text, response
+    return json.loads(response.body)
+
+
+def expect_error(response, status, name, message=None):
+    payload = expect_json(response, status)
+    assert list(payload) == ["name", "message"], response
+    assert payload["name"] == name, response
+    if message is not None:
+        assert payload["message"] == message, response
+    else:
+        assert isinstance(payload["message"], str) and payload["message"], response
+    return payload
+
+
+def expect_session(response, pattern):
+    """The body must match pattern (a regular expression over the raw text) as a whole."""
+    assert response.status == 200, response
+    assert response.content_type == JSON_TYPE, response
+    assert re.fullmatch(pattern, response.text), f"{response.text!r} does not match {pattern!r}"
+    return json.loads(response.body)
+
+
+def age_session(redis, namespace, app, token, user_id, seconds):
+    """Moves a session's last activity `seconds` into the past, everywhere redis-sessions keeps it."""
+    key = f"{namespace}:{app}:{token}"
+    last_activity = int(time.time()) - seconds
+    ttl = int(redis.command("HGET", key, "ttl"))
+    redis.command("HSET", key, "la", last_activity)
+    redis.command("ZADD", f"{namespace}:{app}:_sessions", last_activity, f"{token}:{user_id}")
+    redis.command("ZADD", f"{namespace}:{app}:_users", last_activity, user_id)
+    redis.command("ZADD", f"{namespace}:SESSIONS", last_activity + ttl, f"{app}:{token}:{user_id}")
+    return last_activity
+
+
+def around(value):
+    """A regex alternative for a number of seconds that a clock tick may have moved by one."""
+    return f"(?:{value}|{value + 1})"
+
+
+def around_down(value):
+    return f"(?:{value}|{value - 1})"

@@ -1,0 +1,198 @@
+"""The executable's settings: precedence flag > env > file > default, and every invalid-value message."""
+import json
+import re
+import subprocess
+
+import pytest
+
+from api import create, expect_json
+from conftest import random_app
+from processes import binary_path, free_port, http_request, service_environment, wait_until
+
+# (file key, flag, env, invalid values, words the message must show about what is allowed)
+INVALID = [
+    ("host", "--host", "RS_HOST", ["bad host!", "-x-"], []),
+    ("port", "--port", "RS_PORT", ["65536", "-1", "abc", "80.5"], ["65535"]),
+    ("redisPort", "--redis-port", "RS_REDISPORT", ["0", "65536", "x"], ["65535"]),
+    ("redisUrl", "--redis-url", "RS_REDISURL", ["http://127.0.0.1:6380", "redis://127.0.0.1:99999",
+                                                "redis://127.0.0.1:6380/abc"], ["redis://"]),
+    ("redisTimeoutMs", "--redis-timeout-ms", "RS_REDIS_TIMEOUT_MS", ["9", "60001"], ["10", "60000"]),
+    ("namespace", "--namespace", "RS_NAMESPACE", ["a:b", "a b", "x" * 65], ["64"]),
+    ("wipe", "--wipe", "RS_WIPE", ["5", "86401", "-1"], ["10", "86400"]),
+    ("cacheTime", "--cache-time", "RS_CACHETIME", ["86401", "-1"], ["86400"]),
+    ("cacheMax", "--cache-max", "RS_CACHEMAX", ["0", "1000001"], ["1000000"]),
+    ("logLevel", "--log-level", "RS_LOGLEVEL", ["loud"], ["none", "error", "warning", "notice", "info",
+                                                        "debug", "trace"]),
+    ("maxHeaderBytes", "--max-header-bytes", "RS_MAX_HEADER_BYTES", ["1023", "1048577"], ["1024", "1048576"]),
+    ("maxBodyBytes", "--max-body-bytes", "RS_MAX_BODY_BYTES", ["1023", "16777217"], ["1024", "16777216"]),
+    ("maxConnections", "--max-connections", "RS_MAX_CONNECTIONS", ["0", "1000001"], ["1000000"]),
+    ("headerTimeout", "--header-timeout", "RS_HEADER_TIMEOUT", ["0", "601"], ["600"]),
+    ("idleTimeout", "--idle-timeout", "RS_IDLE_TIMEOUT", ["0", "3601"], ["3600"]),
+    ("shutdownTimeout", "--shutdown-timeout", "RS_SHUTDOWN_TIMEOUT", ["-1", "601"], ["600"]),
+]
+FILE_VALUES = {"port": 65536, "redisPort": 0, "redisTimeoutMs": 9, "wipe": 5, "cacheTime": 86401,
+               "cacheMax": 0, "maxHeaderBytes": 1023, "maxBodyBytes": 16777217, "maxConnections": 0,
+               "headerTimeout": 601, "idleTimeout": 0, "shutdownTimeout": 601}
+
+
+def run_to_exit(arguments=(), **settings):
+    """Runs rest-sessions expecting it to stop by itself; returns (exit code, stderr).
+    Redis is a port where nothing listens, in case start-up goes on against expectations."""
+    environment = service_environment(free_port(), "unused", **{"RS_NAMESPACE": None, **settings})
+    try:
+        finished = subprocess.run([str(binary_path()), *arguments], env=environment, capture_output=True,
+                                  text=True, timeout=15, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired as running:
+        raise AssertionError(f"rest-sessions kept running with {arguments} {settings}: {running.stderr}")
+    return finished.returncode, finished.stderr
+
+
+def expect_refusal(key, flag, env, value, allowed, arguments=(), **settings):
+    if key == "redisPort":
+        settings["RS_REDISURL"] = None  # the URL would override the port
+    code, stderr = run_to_exit(arguments, **settings)
+    assert code == 2, (code, stderr)
+    assert any(name in stderr for name in (key, flag, env)), f"the message does not name {key}: {stderr!r}"
+    assert str(value) in stderr, f"the message does not show {value!r}: {stderr!r}"
+    for word in allowed:
+        assert word in stderr, f"the message does not say what is allowed ({word}): {stderr!r}"
+
+
+CASES = [(key, flag, env, value, allowed) for key, flag, env, values, allowed in INVALID for value in values]
+
+
+@pytest.mark.parametrize("key,flag,env,value,allowed", CASES, ids=[f"{case[2]}={case[3]}" for case in CASES])
+def test_an_invalid_env_value_stops_start_up_with_exit_2(key, flag, env, value, allowed):
+    expect_refusal(key, flag, env, value, allowed, **{env: value})
+
+
+@pytest.mark.parametrize("key,flag,env,value,allowed", CASES, ids=[f"{case[1]}={case[3]}" for case in CASES])
+def test_an_invalid_flag_value_stops_start_up_with_exit_2(key, flag, env, value, allowed):
+    expect_refusal(key, flag, env, value, allowed, [f"{flag}={value}"])
+
+
+@pytest.mark.parametrize("key", sorted(FILE_VALUES))
+def test_an_invalid_file_value_stops_start_up_with_exit_2(tmp_path, key):
+    flag, env, allowed = next((flag, env, allowed) for name, flag, env, _, allowed in INVALID if name == key)
+    config = tmp_path / "rest-sessions.json"
+    config.write_text(json.dumps({key: FILE_VALUES[key]}))
+    expect_refusal(key, flag, env, FILE_VALUES[key], allowed, ["--config", str(config)])
+
+
+def test_an_empty_namespace_flag_is_refused():
+    code, stderr = run_to_exit(["--namespace="])
+    assert code == 2 and "namespace" in stderr.lower(), stderr
+
+
+@pytest.mark.parametrize("content,expected", [
+    ('{"port": 3000, "colour": "blue"}', "colour"),
+    ('{"port": 3000,', "rest-sessions.json"),
+    ('[1, 2]', "rest-sessions.json"),
+    ('{"namespace": 7}', "namespace"),
+])
+def test_a_bad_config_file_stops_start_up_with_exit_2(tmp_path, content, expected):
+    config = tmp_path / "rest-sessions.json"
+    config.write_text(content)
+    for arguments, settings in ((["--config", str(config)], {}), ([], {"RS_CONFIG": str(config)})):
+        code, stderr = run_to_exit(arguments, **settings)
+        assert code == 2 and expected in stderr, (code, stderr)
+
+
+def test_a_missing_config_file_stops_start_up_with_exit_2(tmp_path):
+    missing = tmp_path / "nowhere.json"
+    code, stderr = run_to_exit(["--config", str(missing)])
+    assert code == 2 and str(missing) in stderr, (code, stderr)
+
+
+def test_help_lists_every_setting_with_its_env_name_and_default():
+    finished = subprocess.run([str(binary_path()), "--help"], capture_output=True, text=True, timeout=15)
+    assert finished.returncode == 0, finished
+    for _, flag, env, _, _ in INVALID:
+        assert flag in finished.stdout and env in finished.stdout, f"{flag}/{env} missing from --help"
+    for default in ("3000", "6379", "2000", "600", "5000", "16384", "65536", "10000"):
+        assert default in finished.stdout, f"default {default} missing from --help"
+    for flag in ("--config", "--socket", "RS_CONFIG", "RS_SOCKET"):
+        assert flag in finished.stdout
+
+
+def namespace_of_a_new_session(redis, service):
+    """Creates a session and returns the namespace under which its hash landed in Redis."""
+    app = random_app()
+    token = create(service, app)
+    keys = redis.command("KEYS", f"*:{app}:{token}")
+    assert len(keys) == 1, keys
+    expect_json(service.request("DELETE", f"/{app}/killall"), 200)
+    return keys[0].split(":")[0]
+
+
+def write_config(directory, name, **settings):
+    path = directory / name
+    path.write_text(json.dumps(settings))
+    return path
+
+
+def test_namespace_precedence_flag_over_env_over_file_over_default(launcher, redis, tmp_path):
+    config = write_config(tmp_path, "file.json", namespace="fromfile")
+    other = write_config(tmp_path, "other.json", namespace="fromotherfile")
+    cases = [
+        ([], {"RS_NAMESPACE": None}, "rs"),
+        (["--config", str(config)], {"RS_NAMESPACE": None}, "fromfile"),
+        ([], {"RS_NAMESPACE": None, "RS_CONFIG": str(config)}, "fromfile"),
+        (["--config", str(other)], {"RS_NAMESPACE": None, "RS_CONFIG": str(config)}, "fromotherfile"),
+        (["--config", str(config)], {"RS_NAMESPACE": "fromenv"}, "fromenv"),
+        (["--config", str(config), "--namespace", "fromflag"], {"RS_NAMESPACE": "fromenv"}, "fromflag"),
+        (["--namespace", "fromflag"], {"RS_NAMESPACE": None}, "fromflag"),
+    ]
+    for arguments, settings, expected in cases:
+        service = launcher.start(arguments, **settings)
+        assert namespace_of_a_new_session(redis, service) == expected, (arguments, settings)
+
+
+def test_port_precedence_flag_over_env_over_file(launcher, tmp_path):
+    file_port, env_port, flag_port = free_port(), free_port(), free_port()
+    config = write_config(tmp_path, "ports.json", port=file_port)
+    service = launcher.start(["--config", str(config)], port=file_port, pass_port=False)
+    assert service.request("GET", "/ping").status == 200
+    service = launcher.start(["--config", str(config)], port=env_port, pass_port=False, RS_PORT=env_port)
+    assert service.request("GET", "/ping").status == 200
+    service = launcher.start(["--config", str(config), "--port", str(flag_port)], port=flag_port,
+                             pass_port=False, RS_PORT=free_port())
+    assert service.request("GET", "/ping").status == 200
+
+
+def test_redis_host_and_port_from_the_file_and_url_over_them(launcher, redis, redis_port, tmp_path):
+    config = write_config(tmp_path, "redis.json", redisHost="127.0.0.1", redisPort=redis_port,
+                          namespace="fromfileredis")
+    service = launcher.start(["--config", str(config)], RS_REDISURL=None, RS_NAMESPACE=None)
+    assert namespace_of_a_new_session(redis, service) == "fromfileredis"
+    service = launcher.start([], RS_REDISPORT=free_port())
+    assert service.request("GET", "/ping").status == 200, "RS_REDISURL must override RS_REDISPORT"
+
+
+def test_socket_listens_in_addition_to_the_port(launcher, tmp_path):
+    path = tmp_path / "rest-sessions.sock"
+    service = launcher.start(["--socket", str(path)])
+    answer = subprocess.run(["curl", "-sS", "--unix-socket", str(path), "http://localhost/ping"],
+                            capture_output=True, text=True, timeout=15)
+    assert answer.stdout == "PONG", answer
+    assert http_request(service.port, "GET", "/ping").text == "PONG"
+
+
+def test_log_level_none_silences_the_logs(launcher):
+    service = launcher.start(["--log-level", "none"])
+    service.request("GET", "/ping")
+    service.request("GET", "/nothing")
+    assert service.log == ""
+
+
+def test_port_zero_picks_a_free_port_and_logs_it(launcher):
+    service = launcher.start(["--port", "0"], pass_port=False, wait=False)
+
+    def logged_port():
+        for line in service.log.splitlines():
+            found = re.search(r"listen.*:(\d+)\b", line, re.IGNORECASE)
+            if found and int(found.group(1)) != 0:
+                return int(found.group(1))
+        return None
+    service.port = wait_until(logged_port, 20, "the chosen port in the log")
+    service.wait_until_answering()

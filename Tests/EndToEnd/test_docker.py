@@ -1,0 +1,30 @@
+"""What of the Docker set-up can run without a Docker engine: the image's health check command."""
+import json
+import os
+import re
+import subprocess
+
+from processes import REPOSITORY, free_port
+
+DOCKERFILE = (REPOSITORY / "Dockerfile").read_text()
+
+
+def health_check(port):
+    command = json.loads(re.search(r"HEALTHCHECK [^\n]*\\\n\s+CMD (\[.*\])\n", DOCKERFILE).group(1))
+    return subprocess.run(command, env=dict(os.environ, RS_PORT=str(port)), capture_output=True, timeout=10)
+
+
+def test_health_check_passes_while_redis_answers(service):
+    assert health_check(service.port).returncode == 0
+
+
+def test_health_check_fails_without_redis_and_without_service(launcher):
+    redis_away = launcher.start(redis_port=free_port())
+    assert health_check(redis_away.port).returncode != 0
+    assert health_check(free_port()).returncode != 0
+
+
+def test_image_runs_the_binary_with_the_default_config_file():
+    assert (REPOSITORY / "config/rest-sessions.json").is_file()
+    assert "COPY config/rest-sessions.json /etc/rest-sessions/rest-sessions.json" in DOCKERFILE
+    assert "RS_CONFIG=/etc/rest-sessions/rest-sessions.json" in DOCKERFILE

@@ -1,0 +1,56 @@
+"""The point of the product: PHP, Python and Java app servers share one session through rest-sessions."""
+import json
+import os
+import subprocess
+import sys
+
+from processes import REPOSITORY
+
+EXAMPLES = REPOSITORY / "examples"
+CLIENTS = {
+    "php": ["php", str(EXAMPLES / "php/rest_sessions.php")],
+    "python": [sys.executable, str(EXAMPLES / "python/rest_sessions.py")],
+    "java": ["java", str(EXAMPLES / "java/Client.java")],
+}
+
+
+def run_client(service, language, *arguments, expect_exit=0):
+    environment = dict(os.environ, REST_SESSIONS_URL=f"http://127.0.0.1:{service.port}")
+    finished = subprocess.run([*CLIENTS[language], *arguments], env=environment, capture_output=True, text=True,
+                              timeout=60, stdin=subprocess.DEVNULL)
+    assert finished.returncode == expect_exit, (
+        f"{language} client {arguments} exited with {finished.returncode}\n"
+        f"stdout: {finished.stdout}\nstderr: {finished.stderr}")
+    return finished.stdout.strip(), finished.stderr.strip()
+
+
+def test_php_python_and_java_share_one_session(service, app):
+    token, _ = run_client(service, "php", "create", app, "user42", "10.0.0.7", "", '{"lang":"de"}')
+    assert len(token) == 64 and token.isalnum(), f"PHP create printed {token!r}"
+    stored, _ = run_client(service, "php", "set", app, token, '{"cart":3,"php":"was here"}')
+    assert json.loads(stored)["d"] == {"lang": "de", "cart": 3, "php": "was here"}, f"PHP set: {stored}"
+
+    seen, _ = run_client(service, "python", "get", app, token)
+    session = json.loads(seen)
+    assert (session["id"], session["ip"], session["w"], session["r"]) == ("user42", "10.0.0.7", 2, 1), seen
+    assert session["d"] == {"lang": "de", "cart": 3, "php": "was here"}, f"Python does not see PHP's write: {seen}"
+    added, _ = run_client(service, "python", "set", app, token, '{"python":"too","cart":4.50,"lang":null}')
+    assert json.loads(added)["d"] == {"cart": 4.5, "php": "was here", "python": "too"}, f"Python set: {added}"
+
+    seen, _ = run_client(service, "java", "get", app, token)
+    assert seen.startswith('{"id":"user42","r":2,"w":3,"ttl":7200,"idle":'), f"Java get: {seen}"
+    assert seen.endswith(',"ip":"10.0.0.7","d":{"cart":4.5,"php":"was here","python":"too"}}'), \
+        f"Java does not see both writes verbatim: {seen}"
+    ended, _ = run_client(service, "java", "kill", app, token)
+    assert json.loads(ended) == {"kill": 1}, f"Java kill: {ended}"
+
+    gone, _ = run_client(service, "php", "get", app, token)
+    assert gone == "{}", f"PHP still sees the killed session: {gone}"
+    ended, _ = run_client(service, "python", "kill", app, token)
+    assert json.loads(ended) == {"kill": 0}, f"Python kill of a gone session: {ended}"
+
+
+def test_clients_report_service_errors(service):
+    for language in CLIENTS:
+        _, error = run_client(service, language, "get", "ab", "x" * 64, expect_exit=1)
+        assert "400" in error and "Invalid app format" in error, f"{language}: {error}"

@@ -1,0 +1,130 @@
+"""config/nginx.conf works: real nginx on loopback proxies /sessions/ to the service over keepalive."""
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from api import create_target, expect_json
+from processes import REPOSITORY, free_port, http_request, wait_until
+
+EXAMPLE = (REPOSITORY / "config/nginx.conf").read_text()
+TCP_UPSTREAM = "server 127.0.0.1:3000;"
+SOCKET_VARIANT = "# server unix:/run/rest-sessions/rest-sessions.sock;"
+
+
+def tcp_upstream(port):
+    assert TCP_UPSTREAM in EXAMPLE
+    return EXAMPLE.replace(TCP_UPSTREAM, f"server 127.0.0.1:{port};")
+
+
+def socket_upstream(path):
+    """The example with its commented Unix-socket variant in use instead of the TCP server."""
+    assert TCP_UPSTREAM in EXAMPLE and SOCKET_VARIANT in EXAMPLE
+    return EXAMPLE.replace(TCP_UPSTREAM, "", 1).replace(SOCKET_VARIANT, f"server unix:{path};")
+
+
+def localize(config, listen_port, prefix):
+    """Changes the listen port and adds what nginx needs to run without root's log and temp paths."""
+    assert "listen 8080;" in config
+    config = config.replace("listen 8080;", f"listen 127.0.0.1:{listen_port};")
+    paths = "".join(f"    {name}_temp_path {prefix}/{name}_temp;\n"
+                    for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    return re.sub(r"^http \{\n", f"http {{\n    access_log {prefix}/access.log;\n{paths}", config, count=1,
+                  flags=re.MULTILINE)
+
+
+@pytest.fixture
+def scratch():
+    """A directory every user can reach: as root, nginx's workers run as nobody."""
+    directory = Path(tempfile.mkdtemp(prefix="rs-nginx-"))
+    directory.chmod(0o755)
+    yield directory
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture
+def nginx(scratch):
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    assert os.path.exists(binary), "nginx is not installed (scripts/setup.sh test installs it)"
+    processes = []
+
+    def start(config_text):
+        port = free_port()
+        config = scratch / "nginx.conf"
+        config.write_text(localize(config_text, port, scratch))
+        command = [binary, "-p", str(scratch), "-e", str(scratch / "error.log"), "-c", str(config)]
+        check = subprocess.run([*command, "-t", "-g", f"pid {scratch}/nginx.pid;"], capture_output=True,
+                               text=True, timeout=30)
+        assert check.returncode == 0, check.stderr
+        process = subprocess.Popen([*command, "-g", f"daemon off; pid {scratch}/nginx.pid;"],
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        processes.append(process)
+
+        def answers():
+            if process.poll() is not None:
+                raise AssertionError(f"nginx exited: {(scratch / 'error.log').read_text()}")
+            try:
+                return http_request(port, "GET", "/sessions/ping", timeout=2)
+            except OSError:
+                return None
+        wait_until(answers, 20, "nginx to answer")
+        return port
+
+    yield start
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def session_round_trip(port, app):
+    created = expect_json(http_request(port, "PUT", "/sessions" + create_target(app, "via nginx", ttl=60),
+                                       '{"cart":120.55}', {"Content-Type": "application/json"}), 200)
+    token = created["token"]
+    response = http_request(port, "GET", f"/sessions/{app}/get/{token}")
+    assert re.fullmatch(r'\{"id":"via nginx","r":1,"w":1,"ttl":60,"idle":[01],"ip":"10\.0\.0\.7",'
+                        r'"d":\{"cart":120\.55\}\}', response.text), response
+    assert response.content_type == "application/json; charset=utf-8", response
+    expect_json(http_request(port, "POST", f"/sessions/{app}/set/{token}", '{"n":1}'), 200)
+    expect_json(http_request(port, "DELETE", f"/sessions/{app}/kill/{token}"), 200, '{"kill":1}')
+    expect_json(http_request(port, "GET", f"/sessions/{app}/get/{token}"), 200, "{}")
+    error = expect_json(http_request(port, "GET", f"/sessions/{app}/get/short"), 400)
+    assert error["name"] == "invalidFormat"
+
+
+def established_connections_to(port):
+    """Open TCP connections whose remote end is 127.0.0.1:port (from /proc/net/tcp, state 01)."""
+    remote = f"0100007F:{port:04X}"
+    with open("/proc/net/tcp") as table:
+        return sum(1 for line in table.readlines()[1:] if line.split()[2] == remote and line.split()[3] == "01")
+
+
+def test_nginx_example_proxies_over_tcp_with_keepalive(nginx, service, app):
+    port = nginx(tcp_upstream(service.port))
+    ping = http_request(port, "GET", "/sessions/ping")
+    assert (ping.status, ping.text) == (200, "PONG"), ping
+    for _ in range(3):  # later rounds go over the upstream connections kept alive by earlier ones
+        session_round_trip(port, app)
+    assert http_request(port, "GET", "/elsewhere").status == 404
+    # Every client connection is closed by now: what stays open is nginx's keepalive pool.
+    assert established_connections_to(service.port) >= 1, "nginx keeps no connection open to the service"
+
+
+def test_nginx_example_proxies_over_its_unix_socket_variant(nginx, launcher, scratch, app):
+    socket_path = scratch / "rest-sessions.sock"
+    launcher.start(["--socket", str(socket_path)])
+    socket_path.chmod(0o777)  # as root, nginx's workers (nobody) connect to it
+    port = nginx(socket_upstream(socket_path))
+    session_round_trip(port, app)
+
+
+def test_docker_compose_points_the_same_example_at_its_service():
+    compose = (REPOSITORY / "config/docker-compose.yml").read_text()
+    expression = re.search(r"sed '([^']+)' /etc/rest-sessions/nginx.conf", compose)
+    assert expression and "./nginx.conf:/etc/rest-sessions/nginx.conf" in compose, compose
+    rendered = subprocess.run(["sed", expression.group(1)], input=EXAMPLE, capture_output=True, text=True,
+                              check=True).stdout
+    assert "server rest-sessions:3000;" in rendered and TCP_UPSTREAM not in rendered
