@@ -6,7 +6,7 @@ struct HTTPRequestLine {
     var decodedTarget: HTTPTargetDecoder.DecodedTarget
 
     /// `line` is without its CRLF. The version is judged first so a future version gets 505 whatever
-    /// its method; an unknown but well-formed method gets 501.
+    /// its method; any well-formed method goes on to the handler.
     static func parse(_ line: UnsafeBufferPointer<UInt8>) throws(HTTPParserError) -> HTTPRequestLine {
         guard let firstSpace = line.firstIndex(of: ASCII.space),
             let lastSpace = line.lastIndex(of: ASCII.space), firstSpace < lastSpace
@@ -19,9 +19,7 @@ struct HTTPRequestLine {
         guard !methodBytes.isEmpty, methodBytes.allSatisfy(ASCII.isTokenCharacter) else {
             throw .badRequest("malformed method")
         }
-        guard let method = knownMethod(methodBytes) else {
-            throw .notImplemented("method \(String(decoding: methodBytes, as: UTF8.self)) is not implemented")
-        }
+        let method = method(methodBytes)
         guard !targetBytes.isEmpty, targetBytes.allSatisfy(ASCII.isTargetCharacter) else {
             throw .badRequest("malformed request-target")
         }
@@ -47,7 +45,8 @@ struct HTTPRequestLine {
         byte >= 0x30 && byte <= 0x39 ? byte - 0x30 : nil
     }
 
-    private static func knownMethod(_ bytes: UnsafeBufferPointer<UInt8>) -> HTTPMethod? {
-        HTTPMethod.allCases.first { $0.rawValue.utf8.elementsEqual(bytes) }
+    private static func method(_ bytes: UnsafeBufferPointer<UInt8>) -> HTTPMethod {
+        HTTPMethod.common.first { $0.rawValue.utf8.elementsEqual(bytes) }
+            ?? HTTPMethod(rawValue: String(decoding: bytes, as: UTF8.self))
     }
 }

@@ -29,6 +29,8 @@ import Testing
         (.GET, "/\(app)/killsoid/u1", "DELETE, OPTIONS"),
         (.HEAD, "/\(app)/killall", "DELETE, OPTIONS"),
         (.POST, "/ping", "GET, HEAD, OPTIONS"),
+        (HTTPMethod(rawValue: "PATCH"), "/\(app)/set/\(token)", "POST, OPTIONS"),
+        (HTTPMethod(rawValue: "TRACE"), "/\(app)/killall", "DELETE, OPTIONS"),
     ])
     func aKnownPathWithAnotherMethodIs405WithAllow(method: HTTPMethod, path: String, allow: String) async throws {
         try await APITestContext.with { context in
