@@ -9,10 +9,11 @@ run: setup-run build-release
 	scripts/ensure-redis.sh
 	exec "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/rest-sessions"
 
+# The fuzz smoke comes first so the test runners' closing lines end the output.
 test: setup-test
+	$(MAKE) --no-print-directory fuzz-smoke
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	scripts/with-test-redis.sh $(MAKE) --no-print-directory --keep-going test-swift test-e2e
-	$(MAKE) --no-print-directory fuzz-smoke
 
 setup-run:
 	scripts/setup.sh run
