@@ -3,7 +3,8 @@ SWIFT ?= swift
 BUILD_FLAGS ?=
 RELEASE_FLAGS = -c release
 
-.PHONY: run test build build-release setup-run setup-test setup-e2e test-swift test-e2e clean fuzz fuzz-smoke sanitize
+.PHONY: run test build build-release setup-run setup-test setup-e2e test-swift test-e2e clean fuzz fuzz-smoke sanitize \
+	setup-bench bench bench-growth bench-profile
 
 run: setup-run build-release
 	scripts/ensure-redis.sh
@@ -78,3 +79,17 @@ sanitize:
 	scripts/with-test-redis.sh $(SWIFT) test --skip-build --disable-xctest --scratch-path .build-asan --sanitize=address $(SANITIZE_TEST_FLAGS)
 	$(SWIFT) build --build-tests --scratch-path .build-tsan --sanitize=thread
 	scripts/with-test-redis.sh $(SWIFT) test --skip-build --disable-xctest --scratch-path .build-tsan --sanitize=thread $(SANITIZE_TEST_FLAGS)
+
+# Benchmarks (README "Performance"); nothing in `make test` measures speed. Each starts its own
+# redis-server and service on free loopback ports and writes bench/results/*.json.
+BENCH_SECONDS ?= 10
+setup-bench:
+	scripts/setup.sh bench
+
+# wrk on get, set, create, mixed; HTTP alone; Redis alone (redis-benchmark on our scripts); memory.
+bench: setup-bench
+	BENCH_SECONDS=$(BENCH_SECONDS) python3 bench/bench.py
+
+# 1,000 / 100,000 / 1,000,000 sessions: get latency, soapp, killall, wipe, longest Redis block.
+bench-growth: setup-bench
+	python3 bench/growth.py

@@ -54,6 +54,8 @@ let package = Package(
         .executableTarget(
             name: "HTTPParserFuzz", dependencies: ["HTTPServer"], exclude: ["Corpus", "http.dict"], swiftSettings: swiftSettings
         ),
+        // The HTTP layer alone answering a fixed response: the ceiling `make bench` measures.
+        .executableTarget(name: "HTTPBench", dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: swiftSettings),
         .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "RedisClient", "JSONText"], swiftSettings: swiftSettings),
