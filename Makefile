@@ -93,3 +93,8 @@ bench: setup-bench
 # 1,000 / 100,000 / 1,000,000 sessions: get latency, soapp, killall, wipe, longest Redis block.
 bench-growth: setup-bench
 	python3 bench/growth.py
+
+# CPU per request of the service, Redis and wrk, and a perf profile: PROFILE_ROUTE=get|set|create|mixed|fixed.
+PROFILE_ROUTE ?= get
+bench-profile: setup-bench
+	PROFILE_ROUTE=$(PROFILE_ROUTE) python3 bench/profile.py
