@@ -18,6 +18,11 @@ public struct RedisConfiguration: Sendable, Hashable {
     public var maximumReconnectDelay: Duration = .seconds(2)
     /// Command connections, used round-robin (values below 1 count as 1).
     public var connectionCount: Int = 2
+    /// Runs the connections on Dispatch's width-limited user-initiated pool (one thread per core)
+    /// instead of a thread each: a caller on that pool (the service's HTTP workers) hands commands
+    /// over and gets replies back mostly without waking another thread; but any long task on the
+    /// pool delays every command, so it is off by default.
+    public var usesSharedThreadPool = false
 
     public init() {}
 }

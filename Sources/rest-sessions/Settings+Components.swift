@@ -17,6 +17,8 @@ extension Settings {
             configuration.endpoint = .tcp(host: redisHost, port: redisPort)
         }
         configuration.commandTimeout = .milliseconds(redisTimeoutMilliseconds)
+        // The service is the pool's only heavy user: see usesSharedThreadPool (README, Performance).
+        configuration.usesSharedThreadPool = true
         return configuration
     }
 
@@ -38,6 +40,7 @@ extension Settings {
         configuration.limits.headerTimeout = .seconds(headerTimeout)
         configuration.limits.idleTimeout = .seconds(idleTimeout)
         configuration.limits.shutdownGracePeriod = .seconds(shutdownTimeout)
+        configuration.usesSharedThreadPool = true
         return configuration
     }
 }
