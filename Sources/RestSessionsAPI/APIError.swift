@@ -1,4 +1,5 @@
 import HTTPServer
+import SessionStore
 
 /// An error answered as `{"name":"...","message":"..."}` with its status: the API's own errors and
 /// the statuses the HTTP server answers by itself.
@@ -16,6 +17,8 @@ struct APIError: Error, Sendable, Hashable {
         status: .payloadTooLarge, name: "payloadTooLarge", message: "The request body is too large")
     static let redisUnavailable = APIError(
         status: .serviceUnavailable, name: "redisUnavailable", message: "Redis is unavailable")
+    static let replicationTimeout = APIError(
+        status: .serviceUnavailable, name: "replicationTimeout", message: SessionStoreError.replicationTimeout.message)
     static let internalError = APIError(
         status: .internalServerError, name: "internalError", message: "An unexpected error occurred")
 

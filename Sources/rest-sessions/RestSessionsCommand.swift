@@ -55,6 +55,16 @@ struct RestSessionsCommand: ParsableCommand {
     var idleTimeout: String?
     @Option(help: ArgumentHelp(SettingDefinition.named("shutdown-timeout").help, valueName: "seconds"))
     var shutdownTimeout: String?
+    @Option(help: ArgumentHelp(SettingDefinition.named("sentinels").help, valueName: "host:port,..."))
+    var sentinels: String?
+    @Option(help: ArgumentHelp(SettingDefinition.named("sentinel-master").help, valueName: "name"))
+    var sentinelMaster: String?
+    @Option(help: ArgumentHelp(SettingDefinition.named("sentinel-password").help, valueName: "password"))
+    var sentinelPassword: String?
+    @Option(help: ArgumentHelp(SettingDefinition.named("wait-replicas").help, valueName: "count"))
+    var waitReplicas: String?
+    @Option(help: ArgumentHelp(SettingDefinition.named("wait-timeout-ms").help, valueName: "ms"))
+    var waitTimeoutMs: String?
 
     /// The flags given, by flag name; a test checks that every setting has its flag here.
     var flagValues: [String: String] {
@@ -64,6 +74,8 @@ struct RestSessionsCommand: ParsableCommand {
             ("cache-time", cacheTime), ("cache-max", cacheMax), ("log-level", logLevel),
             ("max-header-bytes", maxHeaderBytes), ("max-body-bytes", maxBodyBytes), ("max-connections", maxConnections),
             ("header-timeout", headerTimeout), ("idle-timeout", idleTimeout), ("shutdown-timeout", shutdownTimeout),
+            ("sentinels", sentinels), ("sentinel-master", sentinelMaster), ("sentinel-password", sentinelPassword),
+            ("wait-replicas", waitReplicas), ("wait-timeout-ms", waitTimeoutMs),
         ]
         return Dictionary(uniqueKeysWithValues: given.compactMap { name, value in value.map { (name, $0) } })
     }

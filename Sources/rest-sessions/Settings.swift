@@ -18,4 +18,9 @@ struct Settings: Sendable, Hashable {
     var headerTimeout = 10
     var idleTimeout = 60
     var shutdownTimeout = 10
+    var sentinels: String? = nil
+    var sentinelMaster: String? = nil
+    var sentinelPassword: String? = nil
+    var waitReplicas = 0
+    var waitTimeoutMilliseconds = 1000
 }
