@@ -91,6 +91,8 @@ import Testing
         case .text(_, .namespace): "other"
         case .text: "example.org"
         case .optionalText(_, .redisURL): "redis://example.org:6380/2"
+        case .optionalText(_, .sentinelList): "10.0.0.1:26379,[::1]:26380,sentinel.example:26381"
+        case .optionalText(_, .sentinelMasterName), .optionalText(_, .password): "other"
         case .optionalText: "/tmp/other.sock"
         case .logLevel: "trace"
         }

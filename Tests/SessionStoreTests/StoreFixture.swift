@@ -13,7 +13,7 @@ struct StoreFixture {
     let store: SessionStore
     let namespace: String
 
-    init(namespace: String? = nil, cacheTime: Int = 0, wipeInterval: Int = 0) async throws {
+    init(namespace: String? = nil, cacheTime: Int = 0, wipeInterval: Int = 0, waitReplicas: Int = 0, waitTimeoutMilliseconds: Int = 1000) async throws {
         guard let url = ProcessInfo.processInfo.environment["RS_TEST_REDIS_URL"] else {
             Issue.record("RS_TEST_REDIS_URL is not set: run the tests through scripts/with-test-redis.sh")
             throw FixtureError.noRedis
@@ -26,6 +26,8 @@ struct StoreFixture {
         configuration.namespace = self.namespace
         configuration.cacheTime = cacheTime
         configuration.wipeInterval = wipeInterval
+        configuration.waitReplicas = waitReplicas
+        configuration.waitTimeoutMilliseconds = waitTimeoutMilliseconds
         store = SessionStore(redis: redis, configuration: configuration, logger: logger)
         try await waitForConnection()
     }
