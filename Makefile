@@ -4,6 +4,7 @@ BUILD_FLAGS ?=
 RELEASE_FLAGS = -c release
 
 .PHONY: run test build build-release setup-run setup-test setup-e2e test-swift test-e2e clean fuzz fuzz-smoke sanitize
+.PHONY: test-ha test-faults soak test-hostile fuzz-json fuzz-merge
 
 run: setup-run build-release
 	scripts/ensure-redis.sh
@@ -78,3 +79,15 @@ sanitize:
 	scripts/with-test-redis.sh $(SWIFT) test --skip-build --disable-xctest --scratch-path .build-asan --sanitize=address $(SANITIZE_TEST_FLAGS)
 	$(SWIFT) build --build-tests --scratch-path .build-tsan --sanitize=thread
 	scripts/with-test-redis.sh $(SWIFT) test --skip-build --disable-xctest --scratch-path .build-tsan --sanitize=thread $(SANITIZE_TEST_FLAGS)
+
+# Reliability (docs/reliability.md): the real binary against Redis processes of the tests' own, on
+# loopback. Each prints its figures (lines starting with FIGURE).
+RELIABILITY_PYTEST = RS_BINARY="$$($(SWIFT) build --show-bin-path $(BUILD_FLAGS))/rest-sessions" \
+	$(E2E_VENV)/bin/python -m pytest -p no:cacheprovider -rfE -s
+
+# Sentinel failovers under load: longer and more rounds than the short run inside `make test`.
+HA_SECONDS ?= 10
+HA_ROUNDS ?= 3
+test-ha: setup-test setup-e2e
+	$(SWIFT) build --product rest-sessions $(BUILD_FLAGS)
+	RS_HA_SECONDS=$(HA_SECONDS) RS_HA_ROUNDS=$(HA_ROUNDS) scripts/with-test-redis.sh $(RELIABILITY_PYTEST) Tests/EndToEnd/test_ha.py
