@@ -82,7 +82,7 @@ sanitize:
 
 # Reliability (docs/reliability.md): the real binary against Redis processes of the tests' own, on
 # loopback. Each prints its figures (lines starting with FIGURE).
-RELIABILITY_PYTEST = RS_BINARY="$$($(SWIFT) build --show-bin-path $(BUILD_FLAGS))/rest-sessions" \
+RELIABILITY_PYTEST = env RS_BINARY="$$($(SWIFT) build --show-bin-path $(BUILD_FLAGS))/rest-sessions" \
 	$(E2E_VENV)/bin/python -m pytest -p no:cacheprovider -rfE -s
 
 # Sentinel failovers under load: longer and more rounds than the short run inside `make test`.
@@ -91,3 +91,8 @@ HA_ROUNDS ?= 3
 test-ha: setup-test setup-e2e
 	$(SWIFT) build --product rest-sessions $(BUILD_FLAGS)
 	RS_HA_SECONDS=$(HA_SECONDS) RS_HA_ROUNDS=$(HA_ROUNDS) scripts/with-test-redis.sh $(RELIABILITY_PYTEST) Tests/EndToEnd/test_ha.py
+
+# Redis killed and stalled under load, slowloris, 10,000 idle connections, vanishing clients.
+test-faults: setup-test setup-e2e
+	$(SWIFT) build --product rest-sessions $(BUILD_FLAGS)
+	scripts/with-test-redis.sh $(RELIABILITY_PYTEST) Tests/Reliability/test_faults.py

@@ -41,6 +41,22 @@ import Testing
         await live.stop()
     }
 
+    /// The reset arrives with the last bytes; the server must notice it without waiting for a timeout.
+    @Test func clientsResettingMidRequestAreReleasedBeforeAnyTimeout() async throws {
+        var limits = HTTPServerLimits()
+        limits.headerTimeout = .seconds(120)
+        limits.idleTimeout = .seconds(120)
+        let live = try LiveServer(limits: limits)
+        let halfRequests = ["GET /half HTTP/1.1\r\nHost: t\r\n", "POST /half HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n{"]
+        for index in 0..<40 {
+            let client = try live.client()
+            try client.send(halfRequests[index % 2])
+            client.resetOnClose()
+        }
+        #expect(await eventually(seconds: 60) { live.server.openConnectionCount == 0 })
+        await live.stop()
+    }
+
     @Test func slowClientSendingByteByByteIsServed() async throws {
         let live = try LiveServer()
         let client = try live.client()
