@@ -70,6 +70,25 @@ fuzz:
 fuzz-smoke:
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=60
 
+# Fuzzing the JSON body path: JSONText's parser and writer and the store's d rules (no Redis).
+# Its own scratch path: testability (the d rules are internal) changes every module's flags.
+FUZZ_JSON_BUILD = $(SWIFT) build --scratch-path .build-fuzz-json --product JSONBodyFuzz -Xswiftc -sanitize=fuzzer,address \
+	-Xswiftc -DFUZZING -Xswiftc -enable-experimental-feature -Xswiftc Extern -Xswiftc -enable-testing
+fuzz-json:
+	$(FUZZ_JSON_BUILD)
+	mkdir -p .build-fuzz-json/corpus .build-fuzz-json/artifacts
+	"$$($(FUZZ_JSON_BUILD) --show-bin-path)/JSONBodyFuzz" -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 \
+		-rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=.build-fuzz-json/artifacts/ \
+		-dict=Sources/JSONBodyFuzz/json.dict .build-fuzz-json/corpus Sources/JSONBodyFuzz/Corpus
+
+# Folds what long runs found into the repository's seed corpora, minimised (-merge=1 keeps only
+# inputs that add coverage).
+fuzz-merge:
+	$(FUZZ_BUILD)
+	$(FUZZ_JSON_BUILD)
+	"$$($(FUZZ_BUILD) --show-bin-path)/HTTPParserFuzz" -merge=1 -max_len=8192 Sources/HTTPParserFuzz/Corpus .build-fuzz/corpus
+	"$$($(FUZZ_JSON_BUILD) --show-bin-path)/JSONBodyFuzz" -merge=1 -max_len=4096 Sources/JSONBodyFuzz/Corpus .build-fuzz-json/corpus
+
 # Every test (Swift Testing; XCTest's own runner leaks at exit) under AddressSanitizer, then
 # ThreadSanitizer, with their own scratch paths. SANITIZE_TEST_FLAGS
 # narrows the run, e.g. SANITIZE_TEST_FLAGS="--filter HTTPServerTests".

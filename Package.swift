@@ -54,6 +54,10 @@ let package = Package(
         .executableTarget(
             name: "HTTPParserFuzz", dependencies: ["HTTPServer"], exclude: ["Corpus", "http.dict"], swiftSettings: swiftSettings
         ),
+        // libFuzzer target for the JSON body path (JSONText + the store's d rules): `make fuzz-json`.
+        .executableTarget(
+            name: "JSONBodyFuzz", dependencies: ["JSONText", "SessionStore"], exclude: ["Corpus", "json.dict"], swiftSettings: swiftSettings
+        ),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: swiftSettings),
         .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "RedisClient", "JSONText"], swiftSettings: swiftSettings),
