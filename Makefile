@@ -115,3 +115,13 @@ test-ha: setup-test setup-e2e
 test-faults: setup-test setup-e2e
 	$(SWIFT) build --product rest-sessions $(BUILD_FLAGS)
 	scripts/with-test-redis.sh $(RELIABILITY_PYTEST) Tests/Reliability/test_faults.py
+
+# schemathesis over openapi.yaml with its stateful phase, at least 5,000 generated requests.
+test-hostile: setup-test setup-e2e
+	$(SWIFT) build --product rest-sessions $(BUILD_FLAGS)
+	scripts/with-test-redis.sh $(RELIABILITY_PYTEST) Tests/Reliability/test_hostile.py
+
+# Ten minutes of mixed load at 50 connections (RS_SOAK_SECONDS to change); not part of make test.
+soak: setup-test setup-e2e
+	$(SWIFT) build --product rest-sessions $(BUILD_FLAGS)
+	scripts/with-test-redis.sh $(RELIABILITY_PYTEST) Tests/Reliability/test_soak.py
