@@ -51,12 +51,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // libFuzzer target for the HTTP request parser: `make fuzz` builds it with -sanitize=fuzzer.
+        .target(name: "FuzzDriver", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "HTTPParserFuzz", dependencies: ["HTTPServer"], exclude: ["Corpus", "http.dict"], swiftSettings: swiftSettings
+            name: "HTTPParserFuzz", dependencies: ["HTTPServer", "FuzzDriver"], exclude: ["Corpus", "http.dict"], swiftSettings: swiftSettings
         ),
         // libFuzzer target for the JSON body path (JSONText + the store's d rules): `make fuzz-json`.
         .executableTarget(
-            name: "JSONBodyFuzz", dependencies: ["JSONText", "SessionStore"], exclude: ["Corpus", "json.dict"], swiftSettings: swiftSettings
+            name: "JSONBodyFuzz", dependencies: ["JSONText", "SessionStore", "FuzzDriver"], exclude: ["Corpus", "json.dict"], swiftSettings: swiftSettings
         ),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: swiftSettings),

@@ -3,6 +3,7 @@ Redis killed and restarted, Redis stalled, and misbehaving clients (slowloris, i
 that vanish mid-request). Every loop is bounded in count and time; all traffic stays on loopback."""
 import socket
 import struct
+from contextlib import contextmanager
 import threading
 import time
 
@@ -28,13 +29,20 @@ def full_service_from(result, moment):
     return max(0.0, later[last_failure + 1].started - moment) if last_failure >= 0 else 0.0
 
 
-def test_redis_killed_and_restarted_under_load(launcher, redis_server_factory, app):
+@contextmanager
+def loaded_service(launcher, redis_server_factory, app):
+    """A service on a Redis of its own, already serving 8 looping clients."""
     server = redis_server_factory()
     service = launcher.start(redis_port=server.port, RS_REDIS_TIMEOUT_MS=COMMAND_DEADLINE_MS, RS_WIPE=0)
-    pid = service.process.pid
     with LoadGenerator(service.port, app, threads=8, seconds=120) as load:
         serving(load, 0)
         time.sleep(2)
+        yield server, service, load
+
+
+def test_redis_killed_and_restarted_under_load(launcher, redis_server_factory, app):
+    with loaded_service(launcher, redis_server_factory, app) as (server, service, load):
+        pid = service.process.pid
         killed_at = time.monotonic()
         server.kill()
         time.sleep(3)
@@ -80,12 +88,8 @@ def pipelined_burst(port, connections, requests_per_connection, target, results,
 
 
 def test_redis_stalled_requests_fail_at_the_deadline_and_memory_stays_bounded(launcher, redis_server_factory, app):
-    server = redis_server_factory()
-    service = launcher.start(redis_port=server.port, RS_REDIS_TIMEOUT_MS=COMMAND_DEADLINE_MS, RS_WIPE=0)
-    pid = service.process.pid
-    with LoadGenerator(service.port, app, threads=8, seconds=120) as load:
-        serving(load, 0)
-        time.sleep(2)
+    with loaded_service(launcher, redis_server_factory, app) as (server, service, load):
+        pid = service.process.pid
         rss_before = rss_kib(pid)
         with RespClient("127.0.0.1", server.port) as redis:
             redis.command("CLIENT", "PAUSE", "4000", "ALL")
