@@ -95,7 +95,8 @@ fuzz-merge:
 SANITIZE_TEST_FLAGS ?=
 sanitize:
 	$(SWIFT) build --build-tests --scratch-path .build-asan --sanitize=address
-	scripts/with-test-redis.sh $(SWIFT) test --skip-build --disable-xctest --scratch-path .build-asan --sanitize=address $(SANITIZE_TEST_FLAGS)
+	ASAN_OPTIONS=suppressions=$(CURDIR)/scripts/asan-suppressions.txt \
+	  scripts/with-test-redis.sh $(SWIFT) test --skip-build --disable-xctest --scratch-path .build-asan --sanitize=address $(SANITIZE_TEST_FLAGS)
 	$(SWIFT) build --build-tests --scratch-path .build-tsan --sanitize=thread
 	scripts/with-test-redis.sh $(SWIFT) test --skip-build --disable-xctest --scratch-path .build-tsan --sanitize=thread $(SANITIZE_TEST_FLAGS)
 
