@@ -81,13 +81,13 @@ fuzz-json:
 		-rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=.build-fuzz-json/artifacts/ \
 		-dict=Sources/JSONBodyFuzz/json.dict .build-fuzz-json/corpus Sources/JSONBodyFuzz/Corpus
 
-# Folds what long runs found into the repository's seed corpora, minimised (-merge=1 keeps only
-# inputs that add coverage).
+# Folds what long runs found into the repository's seed corpora, minimised (a merge keeps only
+# inputs that add coverage; set_cover_merge picks a small set that covers it all).
 fuzz-merge:
 	$(FUZZ_BUILD)
 	$(FUZZ_JSON_BUILD)
-	"$$($(FUZZ_BUILD) --show-bin-path)/HTTPParserFuzz" -merge=1 -max_len=8192 Sources/HTTPParserFuzz/Corpus .build-fuzz/corpus
-	"$$($(FUZZ_JSON_BUILD) --show-bin-path)/JSONBodyFuzz" -merge=1 -max_len=4096 Sources/JSONBodyFuzz/Corpus .build-fuzz-json/corpus
+	"$$($(FUZZ_BUILD) --show-bin-path)/HTTPParserFuzz" -set_cover_merge=1 -max_len=8192 Sources/HTTPParserFuzz/Corpus .build-fuzz/corpus
+	"$$($(FUZZ_JSON_BUILD) --show-bin-path)/JSONBodyFuzz" -set_cover_merge=1 -max_len=4096 Sources/JSONBodyFuzz/Corpus .build-fuzz-json/corpus
 
 # Every test (Swift Testing; XCTest's own runner leaks at exit) under AddressSanitizer, then
 # ThreadSanitizer, with their own scratch paths. SANITIZE_TEST_FLAGS
