@@ -11,20 +11,8 @@ enum SessionReplyDecoder {
               let ttl = fields[3].integer, let idle = fields[4].integer, let ip = fields[5].string,
               let noResave = fields[6].integer
         else { throw unexpected(reply) }
-        let data: String?
-        if case .null = fields[7] {
-            data = nil
-        } else {
-            guard let text = fields[7].string else { throw unexpected(reply) }
-            data = text
-        }
-        let expiresIn: Int64?
-        if case .null = fields[8] {
-            expiresIn = nil
-        } else {
-            guard let seconds = fields[8].integer else { throw unexpected(reply) }
-            expiresIn = seconds
-        }
+        let data = try optional(fields[7], of: reply, \.string)
+        let expiresIn = try optional(fields[8], of: reply, \.integer)
         return Session(
             id: id, reads: Int(reads), writes: Int(writes), ttl: Int(ttl), idle: Int(idle), ip: ip,
             noResave: noResave == 1, data: data, expiresIn: expiresIn.map { Int($0) }
@@ -64,6 +52,15 @@ enum SessionReplyDecoder {
             throw unexpected(reply)
         }
         return (Int(done), Int(examined))
+    }
+
+    /// A field the script leaves out as Lua false (a nil reply), or else of the type `read` takes.
+    private static func optional<Value>(
+        _ field: RedisReply, of reply: RedisReply, _ read: (RedisReply) -> Value?
+    ) throws(SessionStoreError) -> Value? {
+        if case .null = field { return nil }
+        guard let value = read(field) else { throw unexpected(reply) }
+        return value
     }
 
     private static func unexpected(_ reply: RedisReply) -> SessionStoreError {
