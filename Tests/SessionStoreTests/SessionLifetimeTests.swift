@@ -39,10 +39,13 @@ import Testing
         #expect(try await fixture.set(old, #"{"x":1}"#) == nil)
         #expect(try await fixture.rotate(old) == nil)
         #expect(try await fixture.kill(old) == 0)
-        let session = try #require(try await fixture.get(new, touch: "false"))
+        let (read, clock) = try await fixture.during { try await fixture.get(new, touch: "false") }
+        let session = try #require(read)
         #expect(session.reads == 2 && session.writes == 2 && session.ttl == 100 && session.data == #"{"cart":3}"#)
-        #expect((30...31).contains(session.idle))
-        #expect((969...970).contains(session.expiresIn ?? -1))
+        let la = try #require(hashBefore["la"].flatMap { Int($0) })
+        let xa = try #require(hashBefore["xa"].flatMap { Int($0) })
+        #expect((clock.lowerBound - la...clock.upperBound - la).contains(session.idle))
+        #expect((xa - clock.upperBound...xa - clock.lowerBound).contains(session.expiresIn ?? -1))
     }
 
     @Test func rotateOfAMissingOrExpiredSessionAnswersNil() async throws {
@@ -114,8 +117,9 @@ import Testing
         let la = try #require(hash["la"].flatMap { Int($0) })
         #expect(hash["xa"] == String(la + 50))
         #expect(try await fixture.score("SESSIONS", "\(app):\(short):user1") == la + 50)
-        let session = try #require(try await fixture.get(short))
-        #expect((49...50).contains(session.expiresIn ?? -1))
+        let (read, clock) = try await fixture.during { try await fixture.get(short) }
+        let session = try #require(read)
+        #expect((la + 50 - clock.upperBound...la + 50 - clock.lowerBound).contains(session.expiresIn ?? -1))
         #expect(session.ttl == 100)
 
         // Sliding never moves the deadline past the absolute end.
@@ -142,18 +146,20 @@ import Testing
     @Test func expiresInCountsDownToTheAbsoluteEnd() async throws {
         let fixture = try await StoreFixture()
         let token = try await fixture.createSession(maxAge: "3600").token
-        try await fixture.setAbsoluteEnd(token, inSeconds: 7)
-        // A second may tick between rewriting and reading.
-        #expect((6...7).contains(try await fixture.get(token)?.expiresIn ?? -1))
+        let end = try await fixture.setAbsoluteEnd(token, inSeconds: 7)
+        let (session, clock) = try await fixture.during { try await fixture.get(token) }
+        #expect((end - clock.upperBound...end - clock.lowerBound).contains(session?.expiresIn ?? -1))
         try await fixture.setAbsoluteEnd(token, inSeconds: 0)
         let atTheEnd = try await fixture.get(token)
         #expect(atTheEnd == nil || atTheEnd?.expiresIn == 0)
         // A no_resave session written by Node keeps both rules if it has an absolute end.
         let node = StoreFixture.token("X")
         try await fixture.nodeCreate(token: node, id: "n", ttl: 100, noResave: true)
-        try await fixture.setAbsoluteEnd(node, inSeconds: 40)
-        let session = try #require(try await fixture.get(node))
-        #expect(session.noResave && (39...40).contains(session.expiresIn ?? -1))
+        let nodeEnd = try await fixture.setAbsoluteEnd(node, inSeconds: 40)
+        let (nodeRead, nodeClock) = try await fixture.during { try await fixture.get(node) }
+        let nodeSession = try #require(nodeRead)
+        #expect(nodeSession.noResave)
+        #expect((nodeEnd - nodeClock.upperBound...nodeEnd - nodeClock.lowerBound).contains(nodeSession.expiresIn ?? -1))
     }
 
     @Test func pastTheAbsoluteEndTheSessionIsGoneEverywhere() async throws {
@@ -248,9 +254,11 @@ import Testing
             try await fixture.score("\(app):_users", "user1"),
             try await fixture.score("SESSIONS", "\(app):\(token):user1"),
         ]
+        let la = try #require(hashBefore["la"].flatMap { Int($0) })
         for _ in 0..<2 {
-            let session = try #require(try await fixture.get(token, touch: "false"))
-            #expect(session.reads == 1 && (30...31).contains(session.idle))
+            let (read, clock) = try await fixture.during { try await fixture.get(token, touch: "false") }
+            let session = try #require(read)
+            #expect(session.reads == 1 && (clock.lowerBound - la...clock.upperBound - la).contains(session.idle))
         }
         #expect(try await fixture.hash(token) == hashBefore)
         #expect(try await fixture.score("\(app):_sessions", "\(token):user1") == scores[0])

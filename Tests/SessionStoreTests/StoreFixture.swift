@@ -96,6 +96,14 @@ struct StoreFixture {
         return seconds
     }
 
+    /// `body`'s value and the range Redis's clock was in meanwhile: what a script computed from
+    /// TIME during `body` is bounded by it however slowly the machine runs.
+    func during<Value>(_ body: () async throws -> Value) async throws -> (Value, clock: ClosedRange<Int>) {
+        let before = try await now()
+        let value = try await body()
+        return (value, before...(try await now()))
+    }
+
     /// Every key of this namespace, sorted.
     func keys() async throws -> [String] {
         try await command("KEYS", namespace + ":*").array?.compactMap(\.string).sorted() ?? []
@@ -138,7 +146,8 @@ struct StoreFixture {
 
     /// Puts a session's absolute end `seconds` from now (negative: past), with its deadline in
     /// SESSIONS as the store keeps it: how tests reach the end of max_age without waiting.
-    func setAbsoluteEnd(_ token: String, inSeconds seconds: Int, app: String = app) async throws {
+    @discardableResult
+    func setAbsoluteEnd(_ token: String, inSeconds seconds: Int, app: String = app) async throws -> Int {
         let script = """
             local ns, app, token = ARGV[1], ARGV[2], ARGV[3]
             local xa = tonumber(redis.call('TIME')[1]) + tonumber(ARGV[4])
@@ -149,7 +158,10 @@ struct StoreFixture {
             redis.call('ZADD', ns .. ':SESSIONS', math.min(la + ttl, xa), app .. ':' .. token .. ':' .. id)
             return xa
             """
-        try await command("EVAL", script, "0", namespace, app, token, String(seconds))
+        guard let absoluteEnd = try await command("EVAL", script, "0", namespace, app, token, String(seconds)).integer else {
+            throw FixtureError.unexpectedReply("absolute end")
+        }
+        return Int(absoluteEnd)
     }
 
     /// A session written the way Node's redis-sessions 3.0 writes one (its create's commands).
