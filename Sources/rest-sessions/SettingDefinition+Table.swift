@@ -90,7 +90,7 @@ extension SettingDefinition {
                 expectation: "a non-empty password", kind: .optionalText(\.sentinelPassword, .password)),
             SettingDefinition(
                 fileKey: "waitReplicas", flag: "wait-replicas", environmentName: "RS_WAIT_REPLICAS",
-                summary: "Replicas that must acknowledge each create, set and kill before it answers (WAIT; 0: none)",
+                summary: "Replicas that must acknowledge each create, set, rotate and kill before it answers (WAIT; 0: none)",
                 expectation: "an integer from 0 to 100", kind: .integer(\.waitReplicas, allowed: [0...100])),
             SettingDefinition(
                 fileKey: "waitTimeoutMs", flag: "wait-timeout-ms", environmentName: "RS_WAIT_TIMEOUT_MS",

@@ -2,7 +2,7 @@ import JSONText
 import Testing
 @testable import SessionStore
 
-/// The test Redis has no replicas, so `WAIT 1` always times out: every acknowledged write must fail
+/// The test Redis has no replicas, so `WAIT 1` always times out: every acknowledged write (create, set, rotate, kill) must fail
 /// with replicationTimeout, never report success. (Success with a real replica and a failover is
 /// covered end to end by Tests/EndToEnd/test_ha.py.)
 @Suite struct ReplicaAcknowledgementTests {
@@ -15,6 +15,8 @@ import Testing
         #expect(created.failure == .replicationTimeout)
         let set = await fixture.result { fixture.store.set(app: app, token: token, data: .object(JSONObject([("a", .bool(true))])), completion: $0) }
         #expect(set.failure == .replicationTimeout)
+        let rotated = await fixture.result { fixture.store.rotate(app: app, token: token, completion: $0) }
+        #expect(rotated.failure == .replicationTimeout)
         let killed = await fixture.result { fixture.store.kill(app: app, token: token, completion: $0) }
         #expect(killed.failure == .replicationTimeout)
         #expect(SessionStoreError.replicationTimeout.isRedisUnavailable)

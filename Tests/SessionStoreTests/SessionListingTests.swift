@@ -34,10 +34,16 @@ import Testing
         try await fixture.age(third, by: 20)
         try await fixture.age(expired, by: 15)
         let store = fixture.store
-        let all = try await fixture.result { store.sessionsOfApp(app: app, dt: "100", completion: $0) }.get()
+        var lastActivities: [Int] = []
+        for token in [second, third, first] {
+            lastActivities.append(try #require(try await fixture.hash(token)["la"].flatMap { Int($0) }))
+        }
+        let (all, clock) = try await fixture.during {
+            try await fixture.result { store.sessionsOfApp(app: app, dt: "100", completion: $0) }.get()
+        }
         #expect(all.map(\.id) == ["sec:ond", "third", "first"])
-        // Each session was created (and so aged from) its own second: a second may pass between them.
-        #expect(zip(all.map(\.idle), [10, 20, 30]).allSatisfy { idle, aged in (aged...aged + 1).contains(idle) })
+        // idle is measured by Redis's clock during the listing, from each session's own (aged) la.
+        #expect(zip(all.map(\.idle), lastActivities).allSatisfy { idle, la in (clock.lowerBound - la...clock.upperBound - la).contains(idle) })
         let recent = try await fixture.result { store.sessionsOfApp(app: app, dt: "25", completion: $0) }.get()
         #expect(recent.map(\.id) == ["sec:ond", "third"])
         // Listing neither counts nor refreshes.
