@@ -65,7 +65,7 @@ extension SettingDefinition {
                 expectation: "an integer from 1 to 1000000", kind: .integer(\.maxConnections, allowed: [1...1_000_000])),
             SettingDefinition(
                 fileKey: "headerTimeout", flag: "header-timeout", environmentName: "RS_HEADER_TIMEOUT",
-                summary: "Seconds a client has to send a request's headers (408 after)",
+                summary: "Seconds a client has to send a request's headers, and again its body (408 after)",
                 expectation: "an integer from 1 to 600", kind: .integer(\.headerTimeout, allowed: [1...600])),
             SettingDefinition(
                 fileKey: "idleTimeout", flag: "idle-timeout", environmentName: "RS_IDLE_TIMEOUT",
