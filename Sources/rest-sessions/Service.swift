@@ -44,6 +44,15 @@ final class Service: Sendable {
             store: store, logger: Logger(label: "rest-sessions.http"), accessLog: settings.logLevel.includesAccessLog,
             options: apiOptions)
         let server = HTTPServer(configuration: settings.serverConfiguration, handler: api, logger: Logger(label: "rest-sessions.http"))
+        // Before listening, so the warning is out before the first request can be answered.
+        if apiOptions.apiKeys == nil && settings.listensBeyondLoopback {
+            logger.warning(
+                """
+                INSECURE: listening on \(settings.host), beyond loopback, without API keys: anyone who reaches \
+                port \(settings.port) can read, change and end every session. Set RS_API_KEYS or \
+                RS_API_KEYS_FILE, or keep the port on a private network only your app servers and nginx reach.
+                """)
+        }
         do {
             try server.start()
         } catch {
@@ -56,14 +65,6 @@ final class Service: Sendable {
                 "namespace": "\(settings.namespace)",
                 "apiKeys": "\(apiOptions.apiKeys.map { "\($0.count) required" } ?? "none")",
             ])
-        if apiOptions.apiKeys == nil && settings.listensBeyondLoopback {
-            logger.warning(
-                """
-                INSECURE: listening on \(settings.host), beyond loopback, without API keys: anyone who reaches \
-                port \(server.boundPorts.first ?? settings.port) can read, change and end every session. Set RS_API_KEYS or \
-                RS_API_KEYS_FILE, or keep the port on a private network only your app servers and nginx reach.
-                """)
-        }
         let signalSources = installSignalHandlers { signalName in
             self.stop(after: signalName, server: server, store: store, redis: redis)
         }
