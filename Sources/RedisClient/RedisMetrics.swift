@@ -51,8 +51,7 @@ struct RedisMetrics: Sendable {
     }
 
     private func recordRoundTrip(since start: ContinuousClock.Instant) {
-        let (seconds, attoseconds) = (ContinuousClock.now - start).components
-        roundTrip.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        roundTrip.recordNanoseconds(Int64(clamping: (ContinuousClock.now - start).nanoseconds))
     }
 
     private static func kind(of error: RedisError) -> Kind {

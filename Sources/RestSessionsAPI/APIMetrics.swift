@@ -36,8 +36,7 @@ final class APIMetrics: Sendable {
     }
 
     func recordRequest(route: RouteName, status: Int, duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        durations[route.rawValue].recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        durations[route.rawValue].recordNanoseconds(duration.wholeNanoseconds)
         requestCounter(route: route, status: status).increment()
     }
 

@@ -44,8 +44,7 @@ extension RestSessionsAPI {
     /// once when Redis is known to be away).
     func answerReadiness(reply: Reply) {
         let answer = ReadinessAnswer(reply: reply)
-        let (seconds, attoseconds) = options.readinessTimeout.components
-        let deadline = DispatchTime.now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
+        let deadline = DispatchTime.now() + .nanoseconds(Int(options.readinessTimeout.wholeNanoseconds))
         DispatchQueue.global().asyncAfter(deadline: deadline) { answer.finish(ready: false) }
         store.ping { result in answer.finish(ready: (try? result.get()) != nil) }
     }
