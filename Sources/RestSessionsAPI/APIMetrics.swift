@@ -9,6 +9,8 @@ final class APIMetrics: Sendable {
     static let requestsLabel = "rest_sessions_http_requests_total"
     static let durationLabel = "rest_sessions_http_request_duration_seconds"
     static let createdLabel = "rest_sessions_sessions_created_total"
+    static let rotatedLabel = "rest_sessions_sessions_rotated_total"
+    static let evictedLabel = "rest_sessions_sessions_evicted_total"
     static let killedLabel = "rest_sessions_sessions_killed_total"
     static let unknownTokenLabel = "rest_sessions_unknown_token_lookups_total"
 
@@ -17,6 +19,8 @@ final class APIMetrics: Sendable {
     private let durations: [Timer]
     private let requests = Mutex<[Int: Counter]>([:])
     private let created: Counter
+    private let rotated: Counter
+    private let evicted: Counter
     private let killed: Counter
     /// By `RouteName.rawValue`; only the routes that look a token up have one.
     private let unknownTokens: [Counter?]
@@ -28,8 +32,10 @@ final class APIMetrics: Sendable {
             Timer(label: Self.durationLabel, dimensions: [("route", route.label)], factory: factory)
         }
         created = Counter(label: Self.createdLabel, factory: factory)
+        rotated = Counter(label: Self.rotatedLabel, factory: factory)
+        evicted = Counter(label: Self.evictedLabel, factory: factory)
         killed = Counter(label: Self.killedLabel, factory: factory)
-        let lookups: Set<RouteName> = [.get, .set, .kill, .auth]
+        let lookups: Set<RouteName> = [.get, .set, .kill, .auth, .rotate]
         unknownTokens = RouteName.allCases.map { route in
             lookups.contains(route) ? Counter(label: Self.unknownTokenLabel, dimensions: [("route", route.label)], factory: factory) : nil
         }
@@ -52,8 +58,20 @@ final class APIMetrics: Sendable {
         }
     }
 
-    func countCreated<Value>(_ result: Result<Value, SessionStoreError>) {
-        if case .success = result { created.increment() }
+    /// A create with max_sessions may end older sessions of the same id.
+    func countCreated(_ result: Result<CreatedSession, SessionStoreError>) {
+        guard case .success(let session) = result else { return }
+        created.increment()
+        if let count = session.evicted, count > 0 { evicted.increment(by: count) }
+    }
+
+    /// rotate answers nil for a token that names no live session.
+    func countRotated(_ result: Result<CreatedSession?, SessionStoreError>) {
+        switch result {
+        case .success(.some): rotated.increment()
+        case .success(.none): unknownTokens[RouteName.rotate.rawValue]?.increment()
+        case .failure: break
+        }
     }
 
     /// get and set answer nil for a token that names no live session.

@@ -65,13 +65,16 @@ public final class RestSessionsAPI: HTTPHandler {
         switch route {
         case .create(let app, let id):
             decodingBody(of: request, reply: reply) { data in
-                self.store.create(app: app, id: id, ip: request.query["ip"], ttl: request.query["ttl"], data: data) { result in
+                self.store.create(
+                    app: app, id: id, ip: request.query["ip"], ttl: request.query["ttl"],
+                    maxAge: request.query["max_age"], maxSessions: request.query["max_sessions"], data: data
+                ) { result in
                     self.metrics.countCreated(result)
                     self.answer(result, reply: reply, render: ResponseBody.token)
                 }
             }
         case .get(let app, let token):
-            store.get(app: app, token: token) { result in
+            store.get(app: app, token: token, touch: Self.touch(of: request)) { result in
                 self.metrics.countLookup(result, route: .get)
                 self.answer(result, reply: reply, render: ResponseBody.session)
             }
@@ -92,11 +95,13 @@ public final class RestSessionsAPI: HTTPHandler {
                 self.answer(result, reply: reply) { ResponseBody.count($0, named: "activity") }
             }
         case .sessionsOfApp(let app):
-            store.sessionsOfApp(app: app, dt: request.query["dt"]) { result in
+            store.sessionsOfApp(app: app, dt: request.query["dt"], limit: request.query["limit"], offset: request.query["offset"]) { result in
                 self.answer(result, reply: reply, render: ResponseBody.sessions)
             }
         case .sessionsOfId(let app, let id):
-            store.sessionsOfId(app: app, id: id) { result in self.answer(result, reply: reply, render: ResponseBody.sessions) }
+            store.sessionsOfId(app: app, id: id, limit: request.query["limit"], offset: request.query["offset"]) { result in
+                self.answer(result, reply: reply, render: ResponseBody.sessions)
+            }
         case .killSessionsOfId(let app, let id):
             store.killSessionsOfId(app: app, id: id) { result in
                 self.metrics.countKilled(result, route: .killsoid)
@@ -106,6 +111,19 @@ public final class RestSessionsAPI: HTTPHandler {
             store.killAll(app: app) { result in
                 self.metrics.countKilled(result, route: .killall)
                 self.answer(result, reply: reply, render: Self.killCount)
+            }
+        case .rotate(let app, let token):
+            store.rotate(app: app, token: token) { result in
+                self.metrics.countRotated(result)
+                self.answer(result, reply: reply, render: ResponseBody.rotated)
+            }
+        case .count(let app):
+            store.count(app: app, dt: request.query["dt"]) { result in
+                self.answer(result, reply: reply) { ResponseBody.count($0, named: "count") }
+            }
+        case .users(let app):
+            store.users(app: app, dt: request.query["dt"], limit: request.query["limit"], offset: request.query["offset"]) { result in
+                self.answer(result, reply: reply, render: ResponseBody.users)
             }
         case .ping:
             store.ping { result in
@@ -126,6 +144,14 @@ public final class RestSessionsAPI: HTTPHandler {
             guard let metricsText = options.metricsText else { return reply.error(.notFound) }
             reply.send(HTTPResponse(status: .ok, headers: Self.prometheusHeaders, body: metricsText()))
         }
+    }
+
+    /// HEAD on get never counts a read (nobody sees the session); a `touch` value other than
+    /// true/false still gets its 400, so HEAD answers as GET would.
+    private static func touch(of request: HTTPRequest) -> String? {
+        let touch = request.query["touch"]
+        guard request.method == .HEAD else { return touch }
+        return touch == nil || touch == "true" ? "false" : touch
     }
 
     private static func killCount(_ count: Int) -> [UInt8] {

@@ -15,6 +15,9 @@ extension Route {
         case .health: .health
         case .ready: .ready
         case .metrics: .metrics
+        case .rotate: .rotate
+        case .count: .count
+        case .users: .users
         }
     }
 
@@ -23,7 +26,7 @@ extension Route {
         switch self {
         case .create(let app, _), .get(let app, _), .set(let app, _), .kill(let app, _), .activity(let app),
             .sessionsOfApp(let app), .sessionsOfId(let app, _), .killSessionsOfId(let app, _), .killAll(let app),
-            .auth(let app):
+            .auth(let app), .rotate(let app, _), .count(let app), .users(let app):
             app
         case .ping, .health, .ready, .metrics:
             nil

@@ -13,6 +13,9 @@ enum Route: Sendable {
     case killSessionsOfId(app: String, id: String)
     case killAll(app: String)
     case ping
+    case rotate(app: String, token: String)
+    case count(app: String)
+    case users(app: String)
     /// nginx's `auth_request`: 204 for a live session, 401 otherwise.
     case auth(app: String)
     case health
@@ -35,6 +38,8 @@ enum Route: Sendable {
             case "activity": self = .activity(app: segments[0])
             case "soapp": self = .sessionsOfApp(app: segments[0])
             case "killall": self = .killAll(app: segments[0])
+            case "count": self = .count(app: segments[0])
+            case "users": self = .users(app: segments[0])
             default: return nil
             }
         case 3:
@@ -46,6 +51,7 @@ enum Route: Sendable {
             case "kill": self = .kill(app: app, token: parameter)
             case "soid": self = .sessionsOfId(app: app, id: parameter)
             case "killsoid": self = .killSessionsOfId(app: app, id: parameter)
+            case "rotate": self = .rotate(app: app, token: parameter)
             default: return nil
             }
         default:
@@ -57,8 +63,8 @@ enum Route: Sendable {
     var method: HTTPMethod {
         switch self {
         case .create: .PUT
-        case .set: .POST
-        case .get, .activity, .sessionsOfApp, .sessionsOfId, .ping, .auth, .health, .ready, .metrics: .GET
+        case .set, .rotate: .POST
+        case .get, .activity, .sessionsOfApp, .sessionsOfId, .ping, .count, .users, .auth, .health, .ready, .metrics: .GET
         case .kill, .killSessionsOfId, .killAll: .DELETE
         }
     }
@@ -75,7 +81,7 @@ enum Route: Sendable {
     /// The index in the raw path's `/`-separated parts of a token, hidden in access lines.
     var tokenPathPart: Int? {
         switch self {
-        case .get, .set, .kill: 3
+        case .get, .set, .kill, .rotate: 3
         default: nil
         }
     }

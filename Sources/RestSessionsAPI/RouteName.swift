@@ -2,6 +2,7 @@
 /// Int raw values index the per-route metric tables.
 enum RouteName: Int, Sendable, CaseIterable {
     case create, get, set, kill, activity, soapp, soid, killsoid, killall, ping, auth, health, ready, metrics
+    case rotate, count, users
     /// A path that matches no route (answered 404).
     case unknown
 
@@ -21,6 +22,9 @@ enum RouteName: Int, Sendable, CaseIterable {
         case .health: "health"
         case .ready: "ready"
         case .metrics: "metrics"
+        case .rotate: "rotate"
+        case .count: "count"
+        case .users: "users"
         case .unknown: "unknown"
         }
     }

@@ -29,8 +29,9 @@ final class SessionCache: Sendable {
         return state.withLock { state in
             guard let entry = state.entries.value(forKey: key) else { return nil }
             let age = now - entry.fetched
-            // Also stop serving a session that must have expired in Redis since it was fetched.
-            guard age < lifetime, age <= .seconds(entry.session.ttl - entry.session.idle) else {
+            // Also stop serving a session that must have expired in Redis (idle or absolute) since it was fetched.
+            let remaining = min(entry.session.ttl - entry.session.idle, entry.session.expiresIn ?? .max)
+            guard age < lifetime, age <= .seconds(remaining) else {
                 state.entries.removeValue(forKey: key)
                 return nil
             }

@@ -32,36 +32,57 @@ public final class SessionStore: Sendable {
             : nil
     }
 
+    /// `maxAge`: seconds from now to the session's absolute end (absent: none). `maxSessions`: at
+    /// most that many sessions for the id afterwards, the least recently active ended first; the
+    /// answer then says how many were (`evicted`, else nil).
     public func create(
-        app: String, id: String, ip: String?, ttl: String?, data: JSONValue?,
-        completion: @escaping @Sendable (Result<CreatedSession, SessionStoreError>) -> Void
+        app: String, id: String, ip: String?, ttl: String?, maxAge: String? = nil, maxSessions: String? = nil,
+        data: JSONValue?, completion: @escaping @Sendable (Result<CreatedSession, SessionStoreError>) -> Void
     ) {
         let token = SessionToken.generate()
-        evaluate(SessionScripts.create, completion: completion, decode: { _ in CreatedSession(token: token) }) { () throws(SessionStoreError) in
+        let arguments: [String]
+        let limitsSessions: Bool
+        do throws(SessionStoreError) {
             try SessionValidation.checkApp(app)
             try SessionValidation.checkId(id)
             let ip = try SessionValidation.checkIp(ip)
             let ttl = try SessionValidation.ttl(ttl)
-            var arguments = [keyPrefix, app, token, id, ip, String(ttl)]
-            if let data = try SessionValidation.createData(data) { arguments.append(data) }
-            return arguments
-        }
-    }
-
-    public func get(app: String, token: String, completion: @escaping @Sendable (Result<Session?, SessionStoreError>) -> Void) {
-        let arguments: [String]
-        do throws(SessionStoreError) {
-            arguments = try tokenArguments(app: app, token: token)
+            let maxAge = try SessionValidation.maxAge(maxAge)
+            let maxSessions = try SessionValidation.maxSessions(maxSessions)
+            limitsSessions = maxSessions != nil
+            var validated = [keyPrefix, app, token, id, ip, String(ttl), maxAge.map(String.init) ?? "", maxSessions.map(String.init) ?? ""]
+            if let data = try SessionValidation.createData(data) { validated.append(data) }
+            arguments = validated
         } catch {
             return completion(.failure(error))
         }
-        guard let cache else {
-            return evaluate(SessionScripts.get, arguments, completion: completion, decode: SessionReplyDecoder.session)
+        evaluate(SessionScripts.create, arguments, completion: completion) { reply throws(SessionStoreError) in
+            let evicted = try SessionReplyDecoder.count(reply)
+            return CreatedSession(token: token, evicted: limitsSessions ? evicted : nil)
+        }
+    }
+
+    /// `touch`: absent or "true" counts the read and slides the expiry; "false" only reads, and
+    /// always asks Redis (the cache holds what counted reads saw).
+    public func get(
+        app: String, token: String, touch: String? = nil,
+        completion: @escaping @Sendable (Result<Session?, SessionStoreError>) -> Void
+    ) {
+        let arguments: [String]
+        let touches: Bool
+        do throws(SessionStoreError) {
+            arguments = try tokenArguments(app: app, token: token)
+            touches = try SessionValidation.touch(touch)
+        } catch {
+            return completion(.failure(error))
+        }
+        guard let cache, touches else {
+            return evaluate(SessionScripts.get, arguments + [touches ? "1" : "0"], completion: completion, decode: SessionReplyDecoder.session)
         }
         let cacheKey = app + ":" + token
         if let session = cache.session(forKey: cacheKey) { return completion(.success(session)) }
         let evictions = cache.evictionCount
-        evaluate(SessionScripts.get, arguments, completion: completion) { reply throws(SessionStoreError) in
+        evaluate(SessionScripts.get, arguments + ["1"], completion: completion) { reply throws(SessionStoreError) in
             let session = try SessionReplyDecoder.session(reply)
             if let session { cache.insert(session, forKey: cacheKey, fetchedAfterEvictions: evictions) }
             return session
@@ -92,17 +113,47 @@ public final class SessionStore: Sendable {
         }
     }
 
-    /// soapp: the live sessions active in the last dt seconds, most recent first.
-    public func sessionsOfApp(app: String, dt: String?, completion: @escaping @Sendable (Result<[Session], SessionStoreError>) -> Void) {
-        evaluate(SessionScripts.sessionsOfApp, completion: completion, decode: SessionReplyDecoder.sessions) { () throws(SessionStoreError) in
-            try windowArguments(app: app, dt: dt)
+    /// soapp: the live sessions active in the last dt seconds, most recent first. With `limit` or
+    /// `offset`, one page of them (see SessionValidation.page).
+    public func sessionsOfApp(
+        app: String, dt: String?, limit: String? = nil, offset: String? = nil,
+        completion: @escaping @Sendable (Result<[Session], SessionStoreError>) -> Void
+    ) {
+        list(SessionScripts.sessionsOfApp, paged: SessionScripts.sessionsOfAppPage, limit: limit, offset: offset, completion: completion) {
+            () throws(SessionStoreError) in try windowArguments(app: app, dt: dt)
         }
     }
 
-    /// soid: the live sessions of one id; reading them neither counts nor refreshes them.
-    public func sessionsOfId(app: String, id: String, completion: @escaping @Sendable (Result<[Session], SessionStoreError>) -> Void) {
-        evaluate(SessionScripts.sessionsOfId, completion: completion, decode: SessionReplyDecoder.sessions) { () throws(SessionStoreError) in
-            try idArguments(app: app, id: id)
+    /// soid: the live sessions of one id; reading them neither counts nor refreshes them. With
+    /// `limit` or `offset`, one page of them, most recently active first (whole, they are unordered).
+    public func sessionsOfId(
+        app: String, id: String, limit: String? = nil, offset: String? = nil,
+        completion: @escaping @Sendable (Result<[Session], SessionStoreError>) -> Void
+    ) {
+        list(SessionScripts.sessionsOfId, paged: SessionScripts.sessionsOfIdPage, limit: limit, offset: offset, completion: completion) {
+            () throws(SessionStoreError) in try idArguments(app: app, id: id)
+        }
+    }
+
+    /// A listing: the reference's whole one, or, when limit or offset is given, one page from the
+    /// paged script (which takes offset and limit after the listing's arguments).
+    private func list(
+        _ script: RedisScript, paged pagedScript: RedisScript, limit: String?, offset: String?,
+        completion: @escaping @Sendable (Result<[Session], SessionStoreError>) -> Void,
+        validate: () throws(SessionStoreError) -> [String]
+    ) {
+        let arguments: [String]
+        let page: SessionPage?
+        do throws(SessionStoreError) {
+            arguments = try validate()
+            page = try SessionValidation.page(limit: limit, offset: offset)
+        } catch {
+            return completion(.failure(error))
+        }
+        if let page {
+            evaluate(pagedScript, arguments + page.arguments, completion: completion, decode: SessionReplyDecoder.sessions)
+        } else {
+            evaluate(script, arguments, completion: completion, decode: SessionReplyDecoder.sessions)
         }
     }
 
@@ -187,19 +238,19 @@ public final class SessionStore: Sendable {
         }, decode: SessionReplyDecoder.batchCounts)
     }
 
-    private func tokenArguments(app: String, token: String) throws(SessionStoreError) -> [String] {
+    func tokenArguments(app: String, token: String) throws(SessionStoreError) -> [String] {
         try SessionValidation.checkApp(app)
         try SessionValidation.checkToken(token)
         return [keyPrefix, app, token]
     }
 
-    private func idArguments(app: String, id: String) throws(SessionStoreError) -> [String] {
+    func idArguments(app: String, id: String) throws(SessionStoreError) -> [String] {
         try SessionValidation.checkApp(app)
         try SessionValidation.checkId(id)
         return [keyPrefix, app, id]
     }
 
-    private func windowArguments(app: String, dt: String?) throws(SessionStoreError) -> [String] {
+    func windowArguments(app: String, dt: String?) throws(SessionStoreError) -> [String] {
         try SessionValidation.checkApp(app)
         return [keyPrefix, app, String(try SessionValidation.dt(dt))]
     }

@@ -31,6 +31,11 @@ public struct SessionStoreError: Error, Sendable, Hashable, CustomStringConverti
     public static let invalidDT = SessionStoreError(.invalidValue, "dt must be a positive integer >= 10")
     public static let dataNotObject = SessionStoreError(.invalidValue, "d must be an object")
     public static let dataWithoutKeys = SessionStoreError(.invalidValue, "d must contain at least one key.")
+    public static let invalidMaxAge = SessionStoreError(.invalidValue, "max_age must be a positive integer >= 10")
+    public static let invalidMaxSessions = SessionStoreError(.invalidValue, "max_sessions must be an integer from 1 to 1000")
+    public static let invalidTouch = SessionStoreError(.invalidValue, "touch must be true or false")
+    public static let invalidLimit = SessionStoreError(.invalidValue, "limit must be an integer from 1 to 1000")
+    public static let invalidOffset = SessionStoreError(.invalidValue, "offset must be an integer >= 0")
     public static let redisUnavailable = SessionStoreError(.redisUnavailable, "Redis is unavailable")
 
     public static func forbiddenDataType(key: String) -> SessionStoreError {

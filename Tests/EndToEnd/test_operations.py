@@ -81,12 +81,15 @@ def test_metrics_count_requests_sessions_and_unknown_tokens(launcher, app):
     expect_json(kill(service, app, tokens[1]), 200, '{"kill":1}')
     assert service.request("GET", f"/{app}/auth", headers={"X-Session-Token": unknown}).status == 401
     assert service.request("GET", "/nowhere").status == 404
+    expect_json(service.request("POST", f"/{app}/rotate/{tokens[2]}"), 200)
+    expect_json(service.request("POST", f"/{app}/rotate/{tokens[2]}"), 200, "{}")
     response = service.request("GET", "/metrics")
     assert response.status == 200 and response.content_type == PROMETHEUS_TYPE, response
     text = response.text
     assert metric_value(text, "rest_sessions_sessions_created_total") == 3, text
     assert metric_value(text, "rest_sessions_sessions_killed_total") == 1
-    for route in ("get", "kill", "auth"):
+    assert metric_value(text, "rest_sessions_sessions_rotated_total") == 1
+    for route in ("get", "kill", "auth", "rotate"):
         assert metric_value(text, "rest_sessions_unknown_token_lookups_total", route=route) == 1, route
     assert metric_value(text, "rest_sessions_http_requests_total", route="create", status="200") == 3
     assert metric_value(text, "rest_sessions_http_requests_total", route="unknown", status="404") == 1

@@ -76,9 +76,16 @@ import Testing
                 _ = try await context.create(id: "u2")
                 _ = await context.request(.DELETE, "/\(Self.app)/killsoid/u2")
                 _ = await context.request(.GET, "/nowhere")
+                let rotating = try await context.create(id: "u3")
+                _ = await context.request(.POST, "/\(Self.app)/rotate/\(rotating)")
+                _ = await context.request(.POST, "/\(Self.app)/rotate/\(rotating)")
+                _ = await context.request(.PUT, "/\(Self.app)/create/u3?ip=1.2.3.4&max_sessions=1")
             }
         }
-        #expect(metrics.counterTotal(label: "rest_sessions_sessions_created_total") == 3)
+        #expect(metrics.counterTotal(label: "rest_sessions_sessions_rotated_total") == 1)
+        #expect(metrics.counterTotal(label: "rest_sessions_sessions_evicted_total") == 1)
+        #expect(metrics.counterTotal(label: "rest_sessions_unknown_token_lookups_total", dimensions: [("route", "rotate")]) == 1)
+        #expect(metrics.counterTotal(label: "rest_sessions_sessions_created_total") == 5)
         #expect(metrics.counterTotal(label: "rest_sessions_sessions_killed_total") == 3)
         for route in ["get", "set", "auth", "kill"] {
             #expect(

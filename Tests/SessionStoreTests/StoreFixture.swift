@@ -56,8 +56,21 @@ struct StoreFixture {
         return try await result { store.create(app: app, id: id, ip: ip, ttl: ttl, data: value, completion: $0) }.get().token
     }
 
-    func get(_ token: String, app: String = app) async throws -> Session? {
-        try await result { store.get(app: app, token: token, completion: $0) }.get()
+    /// create with every option, answering the whole reply.
+    func createSession(
+        id: String = "user1", ttl: String? = nil, maxAge: String? = nil, maxSessions: String? = nil, app: String = app
+    ) async throws -> CreatedSession {
+        try await result {
+            store.create(app: app, id: id, ip: "10.0.0.7", ttl: ttl, maxAge: maxAge, maxSessions: maxSessions, data: nil, completion: $0)
+        }.get()
+    }
+
+    func get(_ token: String, touch: String? = nil, app: String = app) async throws -> Session? {
+        try await result { store.get(app: app, token: token, touch: touch, completion: $0) }.get()
+    }
+
+    func rotate(_ token: String, app: String = app) async throws -> String? {
+        try await result { store.rotate(app: app, token: token, completion: $0) }.get()?.token
     }
 
     func set(_ token: String, _ data: String, app: String = app) async throws -> Session? {
@@ -97,8 +110,9 @@ struct StoreFixture {
         try await command("ZSCORE", "\(namespace):\(key)", member).string.flatMap { Int($0) }
     }
 
-    /// Moves a session's last activity `seconds` into the past everywhere it is recorded, as if
-    /// nobody had touched it since: la, the index scores and the deadline.
+    /// Moves a session's history `seconds` into the past everywhere it is recorded, as if nobody
+    /// had touched it since: la, the absolute end xa (when it has one), the index scores and the
+    /// deadline.
     func age(_ token: String, by seconds: Int, app: String = app) async throws {
         let script = """
             local ns, app, token, seconds = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
@@ -106,11 +120,34 @@ struct StoreFixture {
             local id = redis.call('HGET', key, 'id')
             local la = tonumber(redis.call('HGET', key, 'la')) - seconds
             local ttl = tonumber(redis.call('HGET', key, 'ttl'))
+            local xa = tonumber(redis.call('HGET', key, 'xa'))
+            local deadline = la + ttl
+            if xa then
+              xa = xa - seconds
+              redis.call('HSET', key, 'xa', xa)
+              deadline = math.min(deadline, xa)
+            end
             redis.call('HSET', key, 'la', la)
             redis.call('ZADD', ns .. ':' .. app .. ':_sessions', la, token .. ':' .. id)
             redis.call('ZADD', ns .. ':' .. app .. ':_users', la, id)
-            redis.call('ZADD', ns .. ':SESSIONS', la + ttl, app .. ':' .. token .. ':' .. id)
+            redis.call('ZADD', ns .. ':SESSIONS', deadline, app .. ':' .. token .. ':' .. id)
             return la
+            """
+        try await command("EVAL", script, "0", namespace, app, token, String(seconds))
+    }
+
+    /// Puts a session's absolute end `seconds` from now (negative: past), with its deadline in
+    /// SESSIONS as the store keeps it: how tests reach the end of max_age without waiting.
+    func setAbsoluteEnd(_ token: String, inSeconds seconds: Int, app: String = app) async throws {
+        let script = """
+            local ns, app, token = ARGV[1], ARGV[2], ARGV[3]
+            local xa = tonumber(redis.call('TIME')[1]) + tonumber(ARGV[4])
+            local key = ns .. ':' .. app .. ':' .. token
+            local id = redis.call('HGET', key, 'id')
+            local la, ttl = tonumber(redis.call('HGET', key, 'la')), tonumber(redis.call('HGET', key, 'ttl'))
+            redis.call('HSET', key, 'xa', xa)
+            redis.call('ZADD', ns .. ':SESSIONS', math.min(la + ttl, xa), app .. ':' .. token .. ':' .. id)
+            return xa
             """
         try await command("EVAL", script, "0", namespace, app, token, String(seconds))
     }
