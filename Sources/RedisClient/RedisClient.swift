@@ -19,6 +19,7 @@ public final class RedisClient: Sendable {
     private let connections: [RedisConnection]
     private let subscriber: RedisConnection
     private let nextConnection = Atomic<UInt>(0)
+    private let metrics = RedisMetrics()
 
     public init(configuration: RedisConfiguration, logger: Logger) {
         _ = ignoreBrokenPipeSignal
@@ -47,7 +48,7 @@ public final class RedisClient: Sendable {
             connection.queue.async { completion(.failure(.unsupportedCommand(reason))) }
             return
         }
-        connection.send(command, completion: completion)
+        connection.send(command, completion: metrics.measuring(completion))
     }
 
     public func send(_ command: RedisCommand) async throws(RedisError) -> RedisReply {

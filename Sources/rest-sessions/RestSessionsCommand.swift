@@ -55,6 +55,12 @@ struct RestSessionsCommand: ParsableCommand {
     var idleTimeout: String?
     @Option(help: ArgumentHelp(SettingDefinition.named("shutdown-timeout").help, valueName: "seconds"))
     var shutdownTimeout: String?
+    @Option(help: ArgumentHelp(SettingDefinition.named("auth-cookie").help, valueName: "name"))
+    var authCookie: String?
+    @Option(help: ArgumentHelp(SettingDefinition.named("api-keys").help, valueName: "entries"))
+    var apiKeys: String?
+    @Option(help: ArgumentHelp(SettingDefinition.named("api-keys-file").help, valueName: "path"))
+    var apiKeysFile: String?
 
     /// The flags given, by flag name; a test checks that every setting has its flag here.
     var flagValues: [String: String] {
@@ -64,6 +70,7 @@ struct RestSessionsCommand: ParsableCommand {
             ("cache-time", cacheTime), ("cache-max", cacheMax), ("log-level", logLevel),
             ("max-header-bytes", maxHeaderBytes), ("max-body-bytes", maxBodyBytes), ("max-connections", maxConnections),
             ("header-timeout", headerTimeout), ("idle-timeout", idleTimeout), ("shutdown-timeout", shutdownTimeout),
+            ("auth-cookie", authCookie), ("api-keys", apiKeys), ("api-keys-file", apiKeysFile),
         ]
         return Dictionary(uniqueKeysWithValues: given.compactMap { name, value in value.map { (name, $0) } })
     }

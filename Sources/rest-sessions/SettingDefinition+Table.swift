@@ -75,6 +75,19 @@ extension SettingDefinition {
                 fileKey: "shutdownTimeout", flag: "shutdown-timeout", environmentName: "RS_SHUTDOWN_TIMEOUT",
                 summary: "Seconds in-flight requests get to finish on SIGTERM/SIGINT",
                 expectation: "an integer from 0 to 600", kind: .integer(\.shutdownTimeout, allowed: [0...600])),
+            SettingDefinition(
+                fileKey: "authCookie", flag: "auth-cookie", environmentName: "RS_AUTH_COOKIE",
+                summary: "Cookie holding the session token for GET /:app/auth when the request names none (?cookie=)",
+                expectation: "a cookie name (1 to 64 letters, digits or !#$%&'*+-.^_`|~)", kind: .optionalText(\.authCookie, .cookieName)),
+            SettingDefinition(
+                fileKey: "apiKeys", flag: "api-keys", environmentName: "RS_API_KEYS",
+                summary: "API keys, comma-separated: KEY opens every app, KEY:app1:app2 only those; X-Api-Key then required",
+                expectation: "entries KEY or KEY:app1:app2 separated by commas, a key 16 to 256 visible ASCII characters without ',', ':' or '#'",
+                kind: .optionalText(\.apiKeys, .apiKeyList), isSecret: true),
+            SettingDefinition(
+                fileKey: "apiKeysFile", flag: "api-keys-file", environmentName: "RS_API_KEYS_FILE",
+                summary: "File of API key entries, one per line (blank lines and # comments allowed), in addition to apiKeys",
+                expectation: "a readable file of KEY or KEY:app1:app2 lines", kind: .optionalText(\.apiKeysFile, .apiKeysFile)),
         ]
     }
 
