@@ -8,6 +8,10 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+// Layers record metrics through swift-metrics' façade only; the executable bootstraps Prometheus
+// (swift-prometheus brings swift-atomics; naming it here too only makes SwiftPM warn that no target uses it).
+let coreMetrics: Target.Dependency = .product(name: "CoreMetrics", package: "swift-metrics")
+
 let package = Package(
     name: "rest-sessions",
     products: [
@@ -16,29 +20,31 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Debian's hiredis.pc makes SwiftPM warn, so the module map links hiredis itself.
         .systemLibrary(name: "CHiredis"),
         .target(
             name: "RedisClient",
-            dependencies: ["CHiredis", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CHiredis", .product(name: "Logging", package: "swift-log"), coreMetrics],
             swiftSettings: swiftSettings
         ),
         .target(name: "JSONText", swiftSettings: swiftSettings),
         .target(
             name: "SessionStore",
-            dependencies: ["RedisClient", "JSONText", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["RedisClient", "JSONText", .product(name: "Logging", package: "swift-log"), coreMetrics],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "HTTPServer",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: [.product(name: "Logging", package: "swift-log"), coreMetrics],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "RestSessionsAPI",
-            dependencies: ["HTTPServer", "SessionStore", "JSONText", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["HTTPServer", "SessionStore", "JSONText", .product(name: "Logging", package: "swift-log"), coreMetrics],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -47,6 +53,7 @@ let package = Package(
                 "RestSessionsAPI", "HTTPServer", "SessionStore", "RedisClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                coreMetrics, .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -65,7 +72,10 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RestSessionsAPITests",
-            dependencies: ["RestSessionsAPI", "HTTPServer", "SessionStore", "RedisClient", "JSONText"],
+            dependencies: [
+                "RestSessionsAPI", "HTTPServer", "SessionStore", "RedisClient", "JSONText", coreMetrics,
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

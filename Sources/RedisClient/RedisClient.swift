@@ -23,6 +23,7 @@ public final class RedisClient: Sendable {
     private let subscriber: RedisConnection
     private let sentinels: SentinelMonitor?
     private let nextConnection = Atomic<UInt>(0)
+    private let metrics = RedisMetrics()
 
     public init(configuration: RedisConfiguration, logger: Logger) {
         _ = ignoreBrokenPipeSignal
@@ -63,7 +64,7 @@ public final class RedisClient: Sendable {
             connection.queue.async { completion(.failure(.unsupportedCommand(reason))) }
             return
         }
-        connection.send(command, completion: completion)
+        connection.send(command, completion: metrics.measuring(completion))
     }
 
     public func send(_ command: RedisCommand) async throws(RedisError) -> RedisReply {

@@ -17,6 +17,10 @@ struct APIError: Error, Sendable, Hashable {
         status: .payloadTooLarge, name: "payloadTooLarge", message: "The request body is too large")
     static let redisUnavailable = APIError(
         status: .serviceUnavailable, name: "redisUnavailable", message: "Redis is unavailable")
+    static let unauthorized = APIError(
+        status: .unauthorized, name: "unauthorized", message: "A valid X-Api-Key header is required")
+    static let forbidden = APIError(
+        status: .forbidden, name: "forbidden", message: "This API key does not open this app")
     static let replicationTimeout = APIError(
         status: .serviceUnavailable, name: "replicationTimeout", message: SessionStoreError.replicationTimeout.message)
     static let internalError = APIError(

@@ -16,13 +16,25 @@ enum Route: Sendable {
     case rotate(app: String, token: String)
     case count(app: String)
     case users(app: String)
+    /// nginx's `auth_request`: 204 for a live session, 401 otherwise.
+    case auth(app: String)
+    case health
+    case ready
+    case metrics
 
     init?(pathSegments segments: [String]) {
         switch segments.count {
-        case 1 where segments[0] == "ping":
-            self = .ping
+        case 1:
+            switch segments[0] {
+            case "ping": self = .ping
+            case "health": self = .health
+            case "ready": self = .ready
+            case "metrics": self = .metrics
+            default: return nil
+            }
         case 2:
             switch segments[1] {
+            case "auth": self = .auth(app: segments[0])
             case "activity": self = .activity(app: segments[0])
             case "soapp": self = .sessionsOfApp(app: segments[0])
             case "killall": self = .killAll(app: segments[0])
@@ -52,7 +64,7 @@ enum Route: Sendable {
         switch self {
         case .create: .PUT
         case .set, .rotate: .POST
-        case .get, .activity, .sessionsOfApp, .sessionsOfId, .ping, .count, .users: .GET
+        case .get, .activity, .sessionsOfApp, .sessionsOfId, .ping, .count, .users, .auth, .health, .ready, .metrics: .GET
         case .kill, .killSessionsOfId, .killAll: .DELETE
         }
     }

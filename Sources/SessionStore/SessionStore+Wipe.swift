@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import RedisClient
 import Synchronization
@@ -54,9 +55,13 @@ extension SessionStore {
         }
     }
 
+    /// Made on the first wipe, after the executable has chosen the metrics backend.
+    private static let wipedSessions = Counter(label: "rest_sessions_sessions_wiped_total")
+
     private func logWipe(_ result: Result<Int, SessionStoreError>) {
         switch result {
         case .success(let removed):
+            Self.wipedSessions.increment(by: removed)
             if removed > 0 { logger.info("Wiped expired sessions", metadata: ["count": "\(removed)"]) }
         case .failure(let error):
             logger.warning("Wipe failed", metadata: ["error": "\(error)"])

@@ -55,6 +55,12 @@ struct RestSessionsCommand: ParsableCommand {
     var idleTimeout: String?
     @Option(help: ArgumentHelp(SettingDefinition.named("shutdown-timeout").help, valueName: "seconds"))
     var shutdownTimeout: String?
+    @Option(help: ArgumentHelp(SettingDefinition.named("auth-cookie").help, valueName: "name"))
+    var authCookie: String?
+    @Option(help: ArgumentHelp(SettingDefinition.named("api-keys").help, valueName: "entries"))
+    var apiKeys: String?
+    @Option(help: ArgumentHelp(SettingDefinition.named("api-keys-file").help, valueName: "path"))
+    var apiKeysFile: String?
     @Option(help: ArgumentHelp(SettingDefinition.named("sentinels").help, valueName: "host:port,..."))
     var sentinels: String?
     @Option(help: ArgumentHelp(SettingDefinition.named("sentinel-master").help, valueName: "name"))
@@ -74,6 +80,7 @@ struct RestSessionsCommand: ParsableCommand {
             ("cache-time", cacheTime), ("cache-max", cacheMax), ("log-level", logLevel),
             ("max-header-bytes", maxHeaderBytes), ("max-body-bytes", maxBodyBytes), ("max-connections", maxConnections),
             ("header-timeout", headerTimeout), ("idle-timeout", idleTimeout), ("shutdown-timeout", shutdownTimeout),
+            ("auth-cookie", authCookie), ("api-keys", apiKeys), ("api-keys-file", apiKeysFile),
             ("sentinels", sentinels), ("sentinel-master", sentinelMaster), ("sentinel-password", sentinelPassword),
             ("wait-replicas", waitReplicas), ("wait-timeout-ms", waitTimeoutMs),
         ]

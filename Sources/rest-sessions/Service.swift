@@ -28,13 +28,31 @@ final class Service: Sendable {
         } catch {
             Self.exit(code: 2, message: error.message)
         }
+        var apiOptions = RestSessionsAPIOptions()
+        do {
+            apiOptions.apiKeys = try settings.loadAPIKeys()
+        } catch {
+            Self.exit(code: 2, message: error.message)
+        }
+        apiOptions.authCookie = settings.authCookie
+        apiOptions.metricsText = MetricsSetup.bootstrapPrometheus()
         let redis = RedisClient(configuration: redisConfiguration, logger: Logger(label: "rest-sessions.redis"))
         redis.connect()
         let store = SessionStore(redis: redis, configuration: settings.storeConfiguration, logger: Logger(label: "rest-sessions.store"))
         store.start()
         let api = RestSessionsAPI(
-            store: store, logger: Logger(label: "rest-sessions.http"), accessLog: settings.logLevel.includesAccessLog)
+            store: store, logger: Logger(label: "rest-sessions.http"), accessLog: settings.logLevel.includesAccessLog,
+            options: apiOptions)
         let server = HTTPServer(configuration: settings.serverConfiguration, handler: api, logger: Logger(label: "rest-sessions.http"))
+        // Before listening, so the warning is out before the first request can be answered.
+        if apiOptions.apiKeys == nil && settings.listensBeyondLoopback {
+            logger.warning(
+                """
+                INSECURE: listening on \(settings.host), beyond loopback, without API keys: anyone who reaches \
+                port \(settings.port) can read, change and end every session. Set RS_API_KEYS or \
+                RS_API_KEYS_FILE, or keep the port on a private network only your app servers and nginx reach.
+                """)
+        }
         do {
             try server.start()
         } catch {
@@ -46,6 +64,7 @@ final class Service: Sendable {
             metadata: [
                 "redis": "\(Self.describe(redisConfiguration))",
                 "namespace": "\(settings.namespace)",
+                "apiKeys": "\(apiOptions.apiKeys.map { "\($0.count) required" } ?? "none")",
                 "wait-replicas": "\(settings.waitReplicas)",
             ])
         let signalSources = installSignalHandlers { signalName in

@@ -71,6 +71,7 @@ extension Settings {
         configuration.limits.maximumBodyBytes = maxBodyBytes
         configuration.limits.maximumConnections = maxConnections
         configuration.limits.headerTimeout = .seconds(headerTimeout)
+        configuration.limits.bodyTimeout = .seconds(headerTimeout)
         configuration.limits.idleTimeout = .seconds(idleTimeout)
         configuration.limits.shutdownGracePeriod = .seconds(shutdownTimeout)
         return configuration

@@ -3,7 +3,9 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 import RedisClient
+import RestSessionsAPI
 
 /// How a text setting is checked.
 enum TextRule {
@@ -11,6 +13,9 @@ enum TextRule {
     case socketPath
     case namespace
     case redisURL
+    case cookieName
+    case apiKeyList
+    case apiKeysFile
     case sentinelList
     case sentinelMasterName
     case password
@@ -46,7 +51,42 @@ enum TextRule {
                 ? .accepted : .rejected(detail: nil)
         case .password:
             return text.isEmpty ? .rejected(detail: nil) : .accepted
+        case .cookieName:
+            return (1...64).contains(text.utf8.count) && text.utf8.allSatisfy(Self.isTokenByte) ? .accepted : .rejected(detail: nil)
+        case .apiKeyList:
+            return Self.verdict { () throws(APIKeysError) in try APIKeys(APIKeys.entries(ofList: text)) }
+        case .apiKeysFile:
+            let contents: String
+            do {
+                contents = try Self.readAPIKeysFile(text)
+            } catch {
+                return .rejected(detail: error.message)
+            }
+            return Self.verdict { () throws(APIKeysError) in try APIKeys(APIKeys.entries(ofFile: contents)) }
         }
+    }
+
+    static func readAPIKeysFile(_ path: String) throws(SettingsError) -> String {
+        do {
+            return try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw SettingsError(message: "cannot read it: \(error.localizedDescription)")
+        }
+    }
+
+    private static func verdict(_ parse: () throws(APIKeysError) -> APIKeys) -> Verdict {
+        do {
+            _ = try parse()
+            return .accepted
+        } catch {
+            return .rejected(detail: error.message)
+        }
+    }
+
+    /// RFC 9110 tchar, which is what a cookie name is (RFC 6265 section 4.1.1).
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            || "!#$%&'*+-.^_`|~".utf8.contains(byte)
     }
 
     /// `host:port,...` (`[v6]:port` for IPv6) as endpoints, or nil when any entry is malformed.

@@ -28,3 +28,7 @@ def test_image_runs_the_binary_with_the_default_config_file():
     assert (REPOSITORY / "config/rest-sessions.json").is_file()
     assert "COPY config/rest-sessions.json /etc/rest-sessions/rest-sessions.json" in DOCKERFILE
     assert "RS_CONFIG=/etc/rest-sessions/rest-sessions.json" in DOCKERFILE
+
+
+def test_health_check_asks_ready():
+    assert "GET /ready HTTP/1.1" in re.search(r"HEALTHCHECK [^\n]*\\\n\s+CMD (\[.*\])\n", DOCKERFILE).group(1)

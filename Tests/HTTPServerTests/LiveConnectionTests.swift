@@ -1,4 +1,5 @@
-import HTTPServer
+import Glibc
+@testable import HTTPServer
 import Logging
 import Testing
 
@@ -144,5 +145,28 @@ import Testing
         configuration.addresses = [.tcp(host: "127.0.0.1", port: live.port)]
         let second = HTTPServer(configuration: configuration, handler: live.handler, logger: .init(label: "test"))
         #expect(throws: SocketError.self) { try second.start() }
+    }
+
+    @Test func aUnixSocketInUseIsNotTakenOverButAStaleOneIs() async throws {
+        let path = "/tmp/http-server-test-\(UInt32.random(in: 0...UInt32.max)).sock"
+        var configuration = HTTPServerConfiguration()
+        configuration.addresses = [.unix(path: path)]
+        let live = try LiveServer { $0.addresses = configuration.addresses }
+        let second = HTTPServer(configuration: configuration, handler: live.handler, logger: .init(label: "test"))
+        let error = try #require(throws: SocketError.self) { try second.start() }
+        #expect(error.errno == EADDRINUSE)
+        let client = try TestClient(unixPath: path)
+        try client.send("GET /still HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try client.readResponse().text == "GET still  ")
+        await live.stop()
+
+        // A socket file nobody listens on any more is stale: a new server takes its place.
+        let leftOver = try Socket.listen(on: .unix(path: path))
+        leftOver.close()
+        let third = try LiveServer { $0.addresses = configuration.addresses }
+        let thirdClient = try TestClient(unixPath: path)
+        try thirdClient.send("GET /third HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try thirdClient.readResponse().text == "GET third  ")
+        await third.stop()
     }
 }

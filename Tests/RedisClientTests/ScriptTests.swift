@@ -12,8 +12,12 @@ import Testing
     }
 
     @Test func evaluateFallsBackToEvalAfterScriptFlush() async throws {
-        let client = TestEnvironment.connectedClient(try TestEnvironment.sharedConfiguration())
-        defer { client.close() }
+        // A server of its own: other tests flushing the shared server's scripts would race SCRIPT EXISTS.
+        let (server, client) = try await TestEnvironment.ownServerWithClient(commandTimeout: .seconds(2))
+        defer {
+            client.close()
+            server.stop()
+        }
         let key = TestEnvironment.keyPrefix() + "script"
         // Multi-byte source: the SHA-1 is over its UTF-8 bytes, as Redis computes it.
         let script = RedisScript("-- grüße \(key)\nredis.call('SET', KEYS[1], ARGV[1]); return redis.call('GET', KEYS[1]) .. ARGV[2]")

@@ -18,19 +18,19 @@ final class APITestContext: Sendable {
 
     static let silentLogger = Logger(label: "api-tests", factory: { _ in SwiftLogNoOpLogHandler() })
 
-    private init(redis: RedisClient, namespace: String, apiLogger: Logger, accessLog: Bool) {
+    private init(redis: RedisClient, namespace: String, apiLogger: Logger, accessLog: Bool, options: RestSessionsAPIOptions) {
         self.redis = redis
         self.namespace = namespace
         var configuration = SessionStoreConfiguration()
         configuration.namespace = namespace
         configuration.wipeInterval = 0
         store = SessionStore(redis: redis, configuration: configuration, logger: Self.silentLogger)
-        api = RestSessionsAPI(store: store, logger: apiLogger, accessLog: accessLog)
+        api = RestSessionsAPI(store: store, logger: apiLogger, accessLog: accessLog, options: options)
     }
 
     /// Runs `body` against a connected context and closes it afterwards.
     static func with(
-        apiLogger: Logger = silentLogger, accessLog: Bool = false,
+        apiLogger: Logger = silentLogger, accessLog: Bool = false, options: RestSessionsAPIOptions = RestSessionsAPIOptions(),
         _ body: (APITestContext) async throws -> Void
     ) async throws {
         let url = try #require(
@@ -39,7 +39,8 @@ final class APITestContext: Sendable {
         let redis = RedisClient(configuration: try RedisConfiguration(url: url), logger: silentLogger)
         redis.connect()
         let context = APITestContext(
-            redis: redis, namespace: "apitest\(UInt32.random(in: .min ... .max))", apiLogger: apiLogger, accessLog: accessLog)
+            redis: redis, namespace: "apitest\(UInt32.random(in: .min ... .max))", apiLogger: apiLogger, accessLog: accessLog,
+            options: options)
         do {
             try await context.waitUntilConnected()
             try await body(context)
@@ -51,12 +52,14 @@ final class APITestContext: Sendable {
     }
 
     /// A context whose Redis never answers (nothing listens on the port).
-    static func withUnreachableRedis(_ body: (APITestContext) async throws -> Void) async throws {
+    static func withUnreachableRedis(
+        options: RestSessionsAPIOptions = RestSessionsAPIOptions(), _ body: (APITestContext) async throws -> Void
+    ) async throws {
         var configuration = RedisConfiguration()
         configuration.endpoint = .tcp(host: "127.0.0.1", port: 1)
         let redis = RedisClient(configuration: configuration, logger: silentLogger)
         redis.connect()
-        let context = APITestContext(redis: redis, namespace: "unreachable", apiLogger: silentLogger, accessLog: false)
+        let context = APITestContext(redis: redis, namespace: "unreachable", apiLogger: silentLogger, accessLog: false, options: options)
         do {
             try await body(context)
         } catch {
