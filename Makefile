@@ -5,6 +5,7 @@ RELEASE_FLAGS = -c release
 
 .PHONY: run test build build-release setup-run setup-test setup-e2e test-swift test-e2e clean fuzz fuzz-smoke sanitize
 .PHONY: test-ha test-faults soak test-hostile fuzz-json fuzz-merge
+.PHONY: setup-bench bench bench-growth bench-profile
 
 run: setup-run build-release
 	scripts/ensure-redis.sh
@@ -128,3 +129,22 @@ test-hostile: setup-test setup-e2e
 soak: setup-test setup-e2e
 	$(SWIFT) build --product rest-sessions $(BUILD_FLAGS)
 	scripts/with-test-redis.sh $(RELIABILITY_PYTEST) Tests/Reliability/test_soak.py
+
+# Benchmarks (README "Performance"); nothing in `make test` measures speed. Each starts its own
+# redis-server and service on free loopback ports and writes bench/results/*.json.
+BENCH_SECONDS ?= 10
+setup-bench:
+	scripts/setup.sh bench
+
+# wrk on get, set, create, mixed; HTTP alone; Redis alone (redis-benchmark on our scripts); memory.
+bench: setup-bench
+	BENCH_SECONDS=$(BENCH_SECONDS) python3 bench/bench.py
+
+# 1,000 / 100,000 / 1,000,000 sessions: get latency, soapp, killall, wipe, longest Redis block.
+bench-growth: setup-bench
+	python3 bench/growth.py
+
+# CPU per request of the service, Redis and wrk, and a perf profile: PROFILE_ROUTE=get|set|create|mixed|fixed.
+PROFILE_ROUTE ?= get
+bench-profile: setup-bench
+	PROFILE_ROUTE=$(PROFILE_ROUTE) python3 bench/profile.py

@@ -66,6 +66,8 @@ let package = Package(
         .executableTarget(
             name: "JSONBodyFuzz", dependencies: ["JSONText", "SessionStore", "FuzzDriver"], exclude: ["Corpus", "json.dict"], swiftSettings: swiftSettings
         ),
+        // The HTTP layer alone answering a fixed response: the ceiling `make bench` measures.
+        .executableTarget(name: "HTTPBench", dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: swiftSettings),
         .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "RedisClient", "JSONText"], swiftSettings: swiftSettings),

@@ -155,6 +155,9 @@ public final class RedisClient: Sendable {
 
     private static func scriptCommand(_ verb: String, _ script: String, keys: [String], arguments: [String]) -> RedisCommand {
         var command = RedisCommand()
+        let byteCount = verb.utf8.count + script.utf8.count + 20
+            + keys.reduce(0) { $0 + $1.utf8.count } + arguments.reduce(0) { $0 + $1.utf8.count }
+        command.reserveCapacity(argumentCount: 3 + keys.count + arguments.count, byteCount: byteCount)
         command.append(verb)
         command.append(script)
         command.append(String(keys.count))

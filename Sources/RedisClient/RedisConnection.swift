@@ -69,7 +69,7 @@ final class RedisConnection: @unchecked Sendable {
         var logger = logger
         logger[metadataKey: "redis.connection"] = "\(label)"
         self.logger = logger
-        queue = DispatchQueue(label: "rest-sessions.redis.\(label)")
+        queue = DispatchQueue(label: "rest-sessions.redis.\(label)", target: .global())
         commandTimeout = configuration.commandTimeout.nanoseconds
         connectTimeout = configuration.connectTimeout.nanoseconds
         deadlineTimer = DispatchSource.makeTimerSource(queue: queue)

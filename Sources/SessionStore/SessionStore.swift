@@ -19,8 +19,9 @@ public final class SessionStore: Sendable {
     let cache: SessionCache?
     /// The wipe loop started by start().
     let wipeTimer = Mutex<Task<Void, Never>?>(nil)
-    /// Entries per killall and wipe script call: small enough that one call takes milliseconds.
-    static let batchSize = 1000
+    /// Entries per killall and wipe script call: one call blocks Redis for about 2 ms (ending a
+    /// session costs Redis about 18 µs: `make bench-growth` measured about 18 ms per batch of 1,000).
+    static let batchSize = 100
 
     public init(redis: RedisClient, configuration: SessionStoreConfiguration, logger: Logger) {
         self.redis = redis
