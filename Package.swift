@@ -61,14 +61,16 @@ let package = Package(
         .executableTarget(
             name: "HTTPParserFuzz", dependencies: ["HTTPServer"], exclude: ["Corpus", "http.dict"], swiftSettings: swiftSettings
         ),
-        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
+        // Helpers of the tests that run against Redis: its clock, bounded waits, a private server.
+        .target(name: "TestSupport", dependencies: ["RedisClient"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: swiftSettings),
-        .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "RedisClient", "JSONText"], swiftSettings: swiftSettings),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: swiftSettings),
+        .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "RedisClient", "JSONText", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RestSessionsAPITests",
             dependencies: [
-                "RestSessionsAPI", "HTTPServer", "SessionStore", "RedisClient", "JSONText", coreMetrics,
+                "RestSessionsAPI", "HTTPServer", "SessionStore", "RedisClient", "JSONText", coreMetrics, "TestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings

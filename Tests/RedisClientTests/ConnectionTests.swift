@@ -31,7 +31,8 @@ import Testing
         defer { client.close(); server.stop() }  // also keeps the server alive until here
         #expect(await client.pingSucceeds())
 
-        async let sleeping = client.failure(of: RedisCommand("DEBUG", "SLEEP", "1"))
+        // Redis answers seconds after the deadline: a loaded machine late to fire the timer still fires it first.
+        async let sleeping = client.failure(of: RedisCommand("DEBUG", "SLEEP", "3"))
         async let queuedBehind = client.failure(of: RedisCommand("GET", "k"))
         #expect(await sleeping == .timedOut)
         #expect(await queuedBehind == .timedOut)
@@ -133,22 +134,32 @@ import Testing
     }
 
     @Test func aStalledConnectionBoundsItsPendingCommands() async throws {
-        let (server, client) = try await TestEnvironment.ownServerWithClient(commandTimeout: .seconds(60))
+        // The deadline only bounds the test should the limit be broken (nothing would release Redis).
+        let (server, client) = try await TestEnvironment.ownServerWithClient(commandTimeout: .seconds(300))
         defer { client.close(); server.stop() }  // also keeps the server alive until here
+        let observer = TestEnvironment.connectedClient(try RedisConfiguration(url: server.url))
+        defer { observer.close() }
         #expect(await client.pingSucceeds())
 
-        // Redis sleeps on the first command, so every command behind it stays pending.
-        async let sleeping = client.failure(of: RedisCommand("DEBUG", "SLEEP", "5"))
+        // Redis holds the first command until the observer fills its list, so every command behind it
+        // stays pending however long sending them takes; the first rejection releases it.
+        let list = TestEnvironment.keyPrefix() + "release"
+        let stalled = try await TestEnvironment.blockInBLPOP(client, observer: observer, list: list)
         let limit = 100_000
         let outcomes = await withTaskGroup(of: RedisError?.self) { group in
             for index in 0..<limit {
                 group.addTask { await client.failure(of: RedisCommand("ECHO", "\(index)")) }
             }
             var outcomes: [RedisError?] = []
-            for await outcome in group { outcomes.append(outcome) }
+            for await outcome in group {
+                if outcome == .tooManyPendingCommands && !outcomes.contains(.tooManyPendingCommands) {
+                    _ = try? await observer.send(RedisCommand("LPUSH", list, "go"))
+                }
+                outcomes.append(outcome)
+            }
             return outcomes
         }
-        #expect(await sleeping == nil)
+        #expect(await stalled.value == nil)
         let rejected = outcomes.filter { $0 == .tooManyPendingCommands }.count
         #expect(rejected >= 1, "the command past the limit failed fast")
         #expect(outcomes.allSatisfy { $0 == nil || $0 == .tooManyPendingCommands })
