@@ -4,6 +4,8 @@ import re
 import time
 from urllib.parse import quote, urlencode
 
+from processes import EVENT_DEADLINE_SECONDS, wait_until
+
 JSON_TYPE = "application/json; charset=utf-8"
 TEXT_TYPE = "text/plain; charset=utf-8"
 TOKEN = re.compile(r"^[A-Za-z0-9]{64}$")
@@ -36,6 +38,15 @@ def set_data(service, app, token, body, headers=None):
 
 def kill(service, app, token):
     return service.request("DELETE", f"/{app}/kill/{token}")
+
+
+def ready_answer(service, headers=None):
+    """/ready's 200 answer. It is 200 when Redis answers PING within a second, which a loaded
+    machine's Redis now and then does not (503, rightly): asked again until it does, bounded."""
+    def answered():
+        response = service.request("GET", "/ready", headers=headers)
+        return response if response.status == 200 else None
+    return wait_until(answered, EVENT_DEADLINE_SECONDS, "/ready to answer 200")
 
 
 def expect_json(response, status, text=None):

@@ -91,8 +91,11 @@ def test_app_names_at_the_edges_of_the_format(service):
 def test_ttl_is_read_as_parse_int_reads_it(service, app):
     for raw, ttl in ((" 20", 20), ("12.9", 12), ("15abc", 15), ("+30", 30), ("", 7200), (None, 7200),
                      ("0010", 10), ("9" * 15, int("9" * 15))):
-        token = create(service, app, ttl=raw)
-        assert json.loads(get(service, app, token).body)["ttl"] == ttl, raw
+        token, created = timed(lambda: create(service, app, ttl=raw))
+        response, read = timed(lambda: get(service, app, token))
+        session = json.loads(response.body)
+        # Gone only if the read came later than idle ttl (a loaded machine can take 10 s).
+        assert session.get("ttl") == ttl if session else read[-1] - created[0] > ttl, (raw, session)
 
 
 def test_missing_sessions(service, app):
@@ -124,13 +127,14 @@ def test_expired_sessions_are_gone_for_every_route(service, app, redis):
 
 
 def test_a_session_idle_up_to_its_ttl_is_valid_and_la_moves(service, app, redis):
-    token = create(service, app, "idler", ttl=60)
-    last_activity = age_session(redis, service.namespace, app, token, "idler", 50)
+    # Idle most of its ttl, with room for a loaded machine's pauses.
+    token = create(service, app, "idler", ttl=600)
+    last_activity = age_session(redis, service.namespace, app, token, "idler", 500)
     response, clock = timed(lambda: get(service, app, token))
-    first = expect_session(response, r'\{"id":"idler","r":1,"w":1,"ttl":60,"idle":' + one_of(since(clock, last_activity)) + ',.*')
+    first = expect_session(response, r'\{"id":"idler","r":1,"w":1,"ttl":600,"idle":' + one_of(since(clock, last_activity)) + ',.*')
     # la moved to the first read's now, which its idle tells exactly.
     response, clock = timed(lambda: get(service, app, token))
-    expect_session(response, r'\{"id":"idler","r":2,"w":1,"ttl":60,"idle":' +
+    expect_session(response, r'\{"id":"idler","r":2,"w":1,"ttl":600,"idle":' +
                    one_of(since(clock, last_activity + first["idle"])) + ',.*')
 
 

@@ -43,7 +43,11 @@ import Testing
     }
 
     @Test func slowClientSendingByteByByteIsServed() async throws {
-        let live = try LiveServer()
+        // About a request arriving in pieces, not about how long: a loaded machine sends them slowly.
+        var limits = HTTPServerLimits()
+        limits.headerTimeout = .seconds(300)
+        limits.bodyTimeout = .seconds(300)
+        let live = try LiveServer(limits: limits)
         let client = try live.client()
         for byte in Array("POST /slow HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n\r\nbody".utf8) {
             try client.send([byte])

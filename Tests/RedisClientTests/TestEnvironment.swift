@@ -23,7 +23,15 @@ enum TestEnvironment {
 
     /// The shared test server's configuration (RS_TEST_REDIS_URL).
     static func sharedConfiguration() throws -> RedisConfiguration {
-        try RedisConfiguration(url: variable("RS_TEST_REDIS_URL"))
+        try configuration(url: variable("RS_TEST_REDIS_URL"))
+    }
+
+    /// `url` with a deadline no loaded machine reaches: the tests using it are not about the deadline
+    /// (those set their own).
+    static func configuration(url: String) throws -> RedisConfiguration {
+        var configuration = try RedisConfiguration(url: url)
+        configuration.commandTimeout = .seconds(30)
+        return configuration
     }
 
     static let logger: Logger = {

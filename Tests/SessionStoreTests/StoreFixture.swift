@@ -104,6 +104,21 @@ struct StoreFixture {
         try await command("KEYS", namespace + ":*").array?.compactMap(\.string).sorted() ?? []
     }
 
+    /// Whether the wipe lock taken by a wipe begun at `start` must still be held: it lasts 9 s (the
+    /// shortest wipe interval less a second), which a loaded machine may see pass before it looks.
+    static func wipeLockMustBeHeld(since start: ContinuousClock.Instant) -> Bool {
+        ContinuousClock.now - start < .seconds(9)
+    }
+
+    /// The keys left after a wipe begun at `start`, but the wipe lock, which must be among them while
+    /// it must be held.
+    func keysAfterWipe(begun start: ContinuousClock.Instant) async throws -> [String] {
+        let keys = try await keys()
+        let lock = namespace + ":_wipelock"
+        #expect(keys.contains(lock) || !Self.wipeLockMustBeHeld(since: start), "the wipe lock lasts 9 s")
+        return keys.filter { $0 != lock }
+    }
+
     func hash(_ token: String, app: String = app) async throws -> [String: String] {
         let fields = try await command("HGETALL", "\(namespace):\(app):\(token)").array?.compactMap(\.string) ?? []
         return Dictionary(uniqueKeysWithValues: stride(from: 0, to: fields.count - 1, by: 2).map { (fields[$0], fields[$0 + 1]) })
