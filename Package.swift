@@ -57,8 +57,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // libFuzzer target for the HTTP request parser: `make fuzz` builds it with -sanitize=fuzzer.
+        // The libFuzzer entry both fuzz targets share.
         .target(name: "FuzzDriver", swiftSettings: swiftSettings),
+        // libFuzzer target for the HTTP request parser: `make fuzz` builds it with -sanitize=fuzzer.
         .executableTarget(
             name: "HTTPParserFuzz", dependencies: ["HTTPServer", "FuzzDriver"], exclude: ["Corpus", "http.dict"], swiftSettings: swiftSettings
         ),
@@ -68,14 +69,16 @@ let package = Package(
         ),
         // The HTTP layer alone answering a fixed response: the ceiling `make bench` measures.
         .executableTarget(name: "HTTPBench", dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
-        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
+        // Helpers of the tests that run against Redis: its clock, bounded waits, a private server.
+        .target(name: "TestSupport", dependencies: ["RedisClient"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: swiftSettings),
-        .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "RedisClient", "JSONText"], swiftSettings: swiftSettings),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: swiftSettings),
+        .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "RedisClient", "JSONText", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RestSessionsAPITests",
             dependencies: [
-                "RestSessionsAPI", "HTTPServer", "SessionStore", "RedisClient", "JSONText", coreMetrics,
+                "RestSessionsAPI", "HTTPServer", "SessionStore", "RedisClient", "JSONText", coreMetrics, "TestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings

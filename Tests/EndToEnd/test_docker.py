@@ -4,7 +4,7 @@ import os
 import re
 import subprocess
 
-from processes import REPOSITORY, free_port
+from processes import EVENT_DEADLINE_SECONDS, REPOSITORY, free_port, wait_until
 
 DOCKERFILE = (REPOSITORY / "Dockerfile").read_text()
 
@@ -15,7 +15,8 @@ def health_check(port):
 
 
 def test_health_check_passes_while_redis_answers(service):
-    assert health_check(service.port).returncode == 0
+    # It asks /ready, which a loaded machine's Redis may miss by its second now and then (Docker retries too).
+    wait_until(lambda: health_check(service.port).returncode == 0, EVENT_DEADLINE_SECONDS, "the health check to pass")
 
 
 def test_health_check_fails_without_redis_and_without_service(launcher):

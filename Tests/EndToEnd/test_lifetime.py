@@ -7,7 +7,7 @@ import time
 from urllib.parse import urlencode
 
 from api import (TOKEN, age_session, create, expect_error, expect_json, expect_session, get, kill,
-                 segment, set_data)
+                 segment, set_data, since, timed, until)
 
 
 def create_with(service, app, user_id="user1", body=None, **query):
@@ -27,14 +27,6 @@ def set_absolute_end(redis, namespace, app, token, user_id, seconds_from_now):
     redis.command("HSET", key, "xa", absolute_end)
     redis.command("ZADD", f"{namespace}:SESSIONS", deadline, f"{app}:{token}:{user_id}")
     return absolute_end
-
-
-def timed(request):
-    """The answer and the range the clock was in while it was made (how far a second-granular value
-    computed by the service can be from one computed here, however loaded the machine)."""
-    before = int(time.time())
-    response = request()
-    return response, range(before, int(time.time()) + 1)
 
 
 # rotate
@@ -98,11 +90,11 @@ def test_max_age_adds_expires_in_as_the_last_key(service, app, redis):
     key = f"{service.namespace}:{app}:{token}"
     absolute_end = int(redis.command("HGET", key, "xa"))
     assert absolute_end == int(redis.command("HGET", key, "la")) + 600
-    assert absolute_end - clock[-1] <= session["expires_in"] <= absolute_end - clock[0]
+    assert session["expires_in"] in until(clock, absolute_end), session
     absolute_end = set_absolute_end(redis, service.namespace, app, token, "abs", 42)
     response, clock = timed(lambda: get(service, app, token))
     session = expect_json(response, 200)
-    assert absolute_end - clock[-1] <= session["expires_in"] <= absolute_end - clock[0]
+    assert session["expires_in"] in until(clock, absolute_end), session
     assert list(session)[-1] == "expires_in"
     # Sliding never pushes the deadline past the absolute end.
     score = int(float(redis.command("ZSCORE", f"{service.namespace}:SESSIONS", f"{app}:{token}:abs")))
@@ -142,10 +134,10 @@ def test_max_age_is_validated(service, app, redis):
 # max_sessions
 
 def test_max_sessions_ends_the_least_recently_active(service, app, redis):
-    tokens = {}
+    tokens = {name: create(service, app, "limited", ip=name) for name in ("a", "b", "c")}
+    base = int(time.time())
     for name, seconds in (("a", 40), ("b", 10), ("c", 30)):
-        tokens[name] = create(service, app, "limited", ip=name)
-        age_session(redis, service.namespace, app, tokens[name], "limited", seconds)
+        age_session(redis, service.namespace, app, tokens[name], "limited", seconds, now=base)
     response = create_with(service, app, "limited", max_sessions=2)
     payload = expect_json(response, 200)
     assert list(payload) == ["token", "evicted"] and payload["evicted"] == 2, payload
@@ -175,7 +167,7 @@ def test_touch_false_neither_counts_nor_slides(service, app, redis):
     for _ in range(2):
         response, clock = timed(lambda: service.request("GET", f"/{app}/get/{token}?touch=false"))
         session = expect_session(response, r'\{"id":"peek","r":1,"w":1,"ttl":100,"idle":\d+,"ip":"10\.0\.0\.7"\}')
-        assert clock[0] - last_activity <= session["idle"] <= clock[-1] - last_activity
+        assert session["idle"] in since(clock, last_activity), session
     assert service.request("HEAD", f"/{app}/get/{token}").status == 200
     assert redis.command("HGETALL", key) == before
     assert redis.command("ZSCORE", f"{service.namespace}:SESSIONS", f"{app}:{token}:peek") == deadline
@@ -200,11 +192,15 @@ def test_count_counts_live_sessions_not_users(service, app, redis):
 
 
 def test_users_most_recently_active_first_and_paged(service, app, redis):
-    for user_id, seconds in (("old", 50), ("newest", 0), ("mid:dle", 20)):
-        token = create(service, app, user_id)
-        age_session(redis, service.namespace, app, token, user_id, seconds)
+    ages = {"old": 50, "newest": 0, "mid:dle": 20}
+    tokens = {user_id: create(service, app, user_id) for user_id in ages}
+    base = int(time.time())
+    for user_id, seconds in ages.items():
+        age_session(redis, service.namespace, app, tokens[user_id], user_id, seconds, now=base)
     expect_json(service.request("GET", f"/{app}/users?dt=600"), 200, '{"users":["newest","mid:dle","old"]}')
-    expect_json(service.request("GET", f"/{app}/users?dt=30"), 200, '{"users":["newest","mid:dle"]}')
+    # mid:dle (idle 20) stays in the 30 s window until 10 s after the base second.
+    response, clock = timed(lambda: service.request("GET", f"/{app}/users?dt=30"))
+    assert expect_json(response, 200)["users"] in [["newest", "mid:dle"] if now <= base + 10 else ["newest"] for now in clock]
     expect_json(service.request("GET", f"/{app}/users?dt=600&limit=1&offset=1"), 200, '{"users":["mid:dle"]}')
     expect_json(service.request("GET", f"/{app}/users?dt=600&offset=2"), 200, '{"users":["old"]}')
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from api import create_target, expect_json
+from api import create_target, expect_json, one_of, since, timed
 from processes import REPOSITORY, free_port, http_request, wait_until
 
 EXAMPLE = (REPOSITORY / "config/nginx.conf").read_text()
@@ -85,12 +85,12 @@ def nginx(scratch):
 
 
 def session_round_trip(port, app):
-    created = expect_json(http_request(port, "PUT", "/sessions" + create_target(app, "via nginx", ttl=60),
-                                       '{"cart":120.55}', {"Content-Type": "application/json"}), 200)
-    token = created["token"]
-    response = http_request(port, "GET", f"/sessions/{app}/get/{token}")
-    assert re.fullmatch(r'\{"id":"via nginx","r":1,"w":1,"ttl":60,"idle":[01],"ip":"10\.0\.0\.7",'
-                        r'"d":\{"cart":120\.55\}\}', response.text), response
+    answer, created = timed(lambda: http_request(port, "PUT", "/sessions" + create_target(app, "via nginx", ttl=60),
+                                                 '{"cart":120.55}', {"Content-Type": "application/json"}))
+    token = expect_json(answer, 200)["token"]
+    response, read = timed(lambda: http_request(port, "GET", f"/sessions/{app}/get/{token}"))
+    assert re.fullmatch(r'\{"id":"via nginx","r":1,"w":1,"ttl":60,"idle":' + one_of(since(read, created)) +
+                        r',"ip":"10\.0\.0\.7","d":\{"cart":120\.55\}\}', response.text), response
     assert response.content_type == "application/json; charset=utf-8", response
     expect_json(http_request(port, "POST", f"/sessions/{app}/set/{token}", '{"n":1}'), 200)
     expect_json(http_request(port, "DELETE", f"/sessions/{app}/kill/{token}"), 200, '{"kill":1}')

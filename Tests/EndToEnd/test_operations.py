@@ -2,8 +2,8 @@
 import json
 import re
 
-from api import age_session, create, expect_error, expect_json, get, kill
-from processes import free_port, wait_until
+from api import age_session, create, expect_error, expect_json, get, kill, ready_answer, since, timed
+from processes import EVENT_DEADLINE_SECONDS, free_port, wait_until
 from test_configuration import run_to_exit
 
 ALL_APPS_KEY = "ops-key-all-apps-0123456789"
@@ -37,9 +37,10 @@ def test_api_keys_guard_every_route_but_the_probes(launcher, tmp_path):
         token = expect_json(created, 200)["token"]
         expect_json(service.request("DELETE", f"/{app}/kill/{token}", headers={"X-Api-Key": key}), 200, '{"kill":1}')
     expect_error(service.request("GET", "/nowhere"), 401, "unauthorized")
-    for path in ("/ping", "/health", "/ready", "/metrics"):
+    for path in ("/ping", "/health", "/metrics"):
         assert service.request("GET", path).status == 200, path
-    wait_until(lambda: "apiKeys=2 required" in service.log, 10, "the start-up line to count the keys")
+    ready_answer(service)
+    wait_until(lambda: "apiKeys=2 required" in service.log, EVENT_DEADLINE_SECONDS, "the start-up line to count the keys")
 
 
 def test_invalid_api_keys_stop_start_up_without_showing_them():
@@ -55,14 +56,14 @@ def test_every_answer_carries_a_request_id_shown_in_the_access_log(service, app)
     generated = {service.request("GET", f"/{app}/get/short").headers["X-Request-Id"] for _ in range(3)}
     generated.add(service.request("GET", "/nowhere", headers={"X-Request-Id": "bad id"}).headers["X-Request-Id"])
     assert len(generated) == 4 and all(re.fullmatch(r"[\x21-\x7e]{1,128}", rid) for rid in generated), generated
-    wait_until(lambda: "request-id=edge-7f3a9c" in service.log, 10, "the access line with the request id")
+    wait_until(lambda: "request-id=edge-7f3a9c" in service.log, EVENT_DEADLINE_SECONDS, "the access line with the request id")
     line = next(line for line in service.log.splitlines() if "request-id=edge-7f3a9c" in line)
     assert re.search(r"GET /health 200 \d+\.\d{3}ms$", line), line
 
 
 def test_health_and_ready_while_redis_answers(service):
     expect_json(service.request("GET", "/health"), 200, '{"status":"ok"}')
-    expect_json(service.request("GET", "/ready"), 200, '{"status":"ready"}')
+    expect_json(ready_answer(service), 200, '{"status":"ready"}')
 
 
 def test_ready_is_503_while_redis_is_away_but_health_stays_200(launcher):
@@ -107,7 +108,7 @@ def test_metrics_count_wiped_sessions_and_redis_failures(launcher, redis, app):
     # A second instance on the same namespace wipes at start (the first never takes the wipe lock).
     wiping = launcher.start(RS_NAMESPACE=quiet.namespace)
     wait_until(lambda: metric_value(wiping.request("GET", "/metrics").text, "rest_sessions_sessions_wiped_total") == 1,
-               10, "the wipe to be counted")
+               EVENT_DEADLINE_SECONDS, "the wipe to be counted")
     away = launcher.start(redis_port=free_port())
     expect_error(away.request("GET", "/ping", timeout=5), 503, "redisUnavailable")
     text = away.request("GET", "/metrics").text
@@ -118,20 +119,23 @@ def test_auth_reads_the_default_cookie_and_slides_the_session(launcher, redis, a
     service = launcher.start(RS_AUTH_COOKIE="rs_sid")
     token = create(service, app, user_id="Zoë", ttl=60, body='{"role":"admin","name":"Zoë"}')
     age_session(redis, service.namespace, app, token, "Zoë", 30)
-    answer = service.request("GET", f"/{app}/auth?data=true", headers={"Cookie": f"theme=dark; rs_sid={token}"})
+    answer, authenticated = timed(lambda: service.request("GET", f"/{app}/auth?data=true",
+                                                          headers={"Cookie": f"theme=dark; rs_sid={token}"}))
     assert answer.status == 204 and answer.body == b"", answer
     assert answer.headers["X-Session-Id"] == "Zo%C3%AB"
     assert answer.headers["X-Session-Data"] == '{"role":"admin","name":"Zo\\u00EB"}'
     assert json.loads(answer.headers["X-Session-Data"]) == {"role": "admin", "name": "Zoë"}
-    session = expect_json(get(service, app, token), 200)
-    assert session["r"] == 2 and session["idle"] <= 1, session  # the auth was a read and moved la
+    # The auth was a read and moved la (idle 30) to its now.
+    response, read = timed(lambda: get(service, app, token))
+    session = expect_json(response, 200)
+    assert session["r"] == 2 and session["idle"] in since(read, authenticated), session
     unauthenticated = service.request("GET", f"/{app}/auth", headers={"Cookie": f"other={token}"})
     assert (unauthenticated.status, unauthenticated.body, unauthenticated.content_type) == (401, b"", None)
 
 
 def test_a_service_beyond_loopback_without_keys_warns_loudly(launcher):
     exposed = launcher.start(["--host", "0.0.0.0"])
-    wait_until(lambda: "INSECURE" in exposed.log, 10, "the warning")
+    wait_until(lambda: "INSECURE" in exposed.log, EVENT_DEADLINE_SECONDS, "the warning")
     assert "warning" in next(line for line in exposed.log.splitlines() if "INSECURE" in line)
     guarded = launcher.start(["--host", "0.0.0.0"], RS_API_KEYS=ALL_APPS_KEY)
     local = launcher.start()

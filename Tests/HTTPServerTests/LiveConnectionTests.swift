@@ -2,6 +2,7 @@ import Glibc
 @testable import HTTPServer
 import Logging
 import Testing
+import TestSupport
 
 @Suite struct LiveConnectionTests {
     @Test func keepAliveServesManyRequestsOnOneConnection() async throws {
@@ -54,12 +55,16 @@ import Testing
             try client.send(halfRequests[index % 2])
             client.resetOnClose()
         }
-        #expect(await eventually(seconds: 60) { live.server.openConnectionCount == 0 })
+        #expect(await eventually(within: .seconds(60)) { live.server.openConnectionCount == 0 })
         await live.stop()
     }
 
     @Test func slowClientSendingByteByByteIsServed() async throws {
-        let live = try LiveServer()
+        // About a request arriving in pieces, not about how long: a loaded machine sends them slowly.
+        var limits = HTTPServerLimits()
+        limits.headerTimeout = .seconds(300)
+        limits.bodyTimeout = .seconds(300)
+        let live = try LiveServer(limits: limits)
         let client = try live.client()
         for byte in Array("POST /slow HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n\r\nbody".utf8) {
             try client.send([byte])

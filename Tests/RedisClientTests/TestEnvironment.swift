@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RedisClient
+import TestSupport
 import Testing
 
 /// The throwaway Redis of `scripts/with-test-redis.sh` and helpers shared by the tests.
@@ -22,7 +23,15 @@ enum TestEnvironment {
 
     /// The shared test server's configuration (RS_TEST_REDIS_URL).
     static func sharedConfiguration() throws -> RedisConfiguration {
-        try RedisConfiguration(url: variable("RS_TEST_REDIS_URL"))
+        try configuration(url: variable("RS_TEST_REDIS_URL"))
+    }
+
+    /// `url` with a deadline no loaded machine reaches: the tests using it are not about the deadline
+    /// (those set their own).
+    static func configuration(url: String) throws -> RedisConfiguration {
+        var configuration = try RedisConfiguration(url: url)
+        configuration.commandTimeout = .seconds(30)
+        return configuration
     }
 
     static let logger: Logger = {
@@ -57,12 +66,14 @@ enum TestEnvironment {
         return (server, try singleConnectionClient(url: server.url, commandTimeout: commandTimeout))
     }
 
-    /// Sends a BLPOP that never returns on `client` (one connection) and waits until `observer` sees
-    /// Redis blocked in it; the task yields the BLPOP's failure.
-    static func blockInBLPOP(_ client: RedisClient, observer: RedisClient) async throws -> Task<RedisError?, Never> {
+    /// Sends a BLPOP of `list` (by default one nobody fills: it never returns) on `client` (one
+    /// connection) and waits until `observer` sees Redis blocked in it; the task yields the BLPOP's failure.
+    static func blockInBLPOP(
+        _ client: RedisClient, observer: RedisClient, list: String = keyPrefix() + "never-filled"
+    ) async throws -> Task<RedisError?, Never> {
         let name = "blocked-\(UInt64.random(in: 0...UInt64.max))"
         #expect(try await client.send(RedisCommand("CLIENT", "SETNAME", name)) == .simpleString("OK"))
-        let blocked = Task { await client.failure(of: RedisCommand("BLPOP", keyPrefix() + "never-filled", "0")) }
+        let blocked = Task { await client.failure(of: RedisCommand("BLPOP", list, "0")) }
         #expect(await eventually {
             let clients = (try? await observer.send(RedisCommand("CLIENT", "LIST")))?.string ?? ""
             return clients.split(separator: "\n").contains { $0.contains("name=\(name) ") && $0.contains("cmd=blpop") }
@@ -70,15 +81,9 @@ enum TestEnvironment {
         return blocked
     }
 
-    /// Polls `condition` every 20 ms until it holds or `timeout` passes (for recovery, never for timing).
-    static func eventually(within timeout: Duration = .seconds(15), _ condition: () async -> Bool) async -> Bool {
-        let clock = ContinuousClock()
-        let end = clock.now + timeout
-        while clock.now < end {
-            if await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return await condition()
+    /// Polls `condition` until it holds or `timeout` passes (for recovery, never for timing).
+    static func eventually(within timeout: Duration = .seconds(30), _ condition: () async -> Bool) async -> Bool {
+        await TestSupport.eventually(within: timeout, condition)
     }
 }
 

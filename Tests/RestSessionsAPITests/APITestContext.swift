@@ -3,6 +3,7 @@ import HTTPServer
 import Logging
 import RedisClient
 import SessionStore
+import TestSupport
 import Testing
 
 @testable import RestSessionsAPI
@@ -36,7 +37,10 @@ final class APITestContext: Sendable {
         let url = try #require(
             ProcessInfo.processInfo.environment["RS_TEST_REDIS_URL"],
             "RS_TEST_REDIS_URL is not set: run the tests under scripts/with-test-redis.sh")
-        let redis = RedisClient(configuration: try RedisConfiguration(url: url), logger: silentLogger)
+        var configuration = try RedisConfiguration(url: url)
+        // No test here is about Redis's deadline: a loaded machine must not turn a slow answer into a 503.
+        configuration.commandTimeout = .seconds(30)
+        let redis = RedisClient(configuration: configuration, logger: silentLogger)
         redis.connect()
         let context = APITestContext(
             redis: redis, namespace: "apitest\(UInt32.random(in: .min ... .max))", apiLogger: apiLogger, accessLog: accessLog,
@@ -70,11 +74,11 @@ final class APITestContext: Sendable {
     }
 
     private func waitUntilConnected() async throws {
-        for _ in 0..<500 where !redis.isConnected {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        try #require(redis.isConnected, "could not connect to the test Redis")
+        try #require(await eventually { redis.isConnected }, "could not connect to the test Redis")
     }
+
+    /// Redis's clock, which the session scripts read: bracket a request with `clock.during`.
+    var clock: RedisClock { RedisClock(redis) }
 
     private func close() async {
         if redis.isConnected, let keys = try? await redis.send(RedisCommand("KEYS", "\(namespace):*")).array?.compactMap(\.string),
@@ -106,10 +110,16 @@ final class APITestContext: Sendable {
         return String(response.text.dropFirst(prefix.count).dropLast(2))
     }
 
-    /// Sets a session's last activity `seconds` into the past (how tests age sessions).
-    func age(token: String, by seconds: Int) async throws {
-        let key = "\(namespace):\(Self.app):\(token)"
-        let la = try #require(try await redis.send(RedisCommand("HGET", key, "la")).string.flatMap { Int($0) })
-        _ = try await redis.send(RedisCommand("HSET", key, "la", String(la - seconds)))
+    /// Sets a session's last activity `seconds` into the past (how tests age sessions); answers the new la.
+    @discardableResult
+    func age(token: String, by seconds: Int) async throws -> Int {
+        let la = try await field("la", of: token) - seconds
+        _ = try await redis.send(RedisCommand("HSET", "\(namespace):\(Self.app):\(token)", "la", String(la)))
+        return la
+    }
+
+    /// A field of a session's hash as a number (la, xa, ttl).
+    func field(_ name: String, of token: String) async throws -> Int {
+        try #require(try await redis.send(RedisCommand("HGET", "\(namespace):\(Self.app):\(token)", name)).string.flatMap { Int($0) })
     }
 }

@@ -1,5 +1,6 @@
 import HTTPServer
 import RedisClient
+import TestSupport
 import Testing
 
 @testable import RestSessionsAPI
@@ -48,18 +49,22 @@ import Testing
             #expect(first.status == 200 && first.isJSON)
             #expect(first.text.wholeMatch(of: /\{"token":"[A-Za-z0-9]{64}","evicted":0\}/) != nil, "\(first.text)")
             let token = try token(of: first)
-            let session = await context.request(.GET, "/\(Self.app)/get/\(token)")
-            // The clock moves on between create and get (under load by more than a second).
+            let end = try await context.field("xa", of: token)
+            #expect(try await end == context.field("la", of: token) + 600)
+            // The clock moves on between create and get (under load by seconds): expires_in counts down to xa.
+            let (session, clock) = try await context.clock.during { await context.request(.GET, "/\(Self.app)/get/\(token)") }
             let expiresIn = try #require(session.textIgnoringIdle.wholeMatch(of: /\{"id":"u1","r":1,"w":1,"ttl":100,"idle":0,"ip":"1\.2\.3\.4","expires_in":(\d+)\}/), "\(session.text)")
-            #expect((590...600).contains(Int(expiresIn.1) ?? -1))
+            #expect(clock.until(end).contains(Int(expiresIn.1) ?? -1))
             let withData = await context.request(.PUT, "/\(Self.app)/create/u1?ip=1.2.3.4&max_age=60&max_sessions=1", body: #"{"a":1}"#)
             #expect(withData.text.hasSuffix(#","evicted":1}"#), "\(withData.text)")
             #expect(await context.request(.GET, "/\(Self.app)/get/\(token)").text == "{}")
             let second = try self.token(of: withData)
+            let secondEnd = try await context.field("xa", of: second)
+            #expect(try await secondEnd == context.field("la", of: second) + 60)
             // expires_in is the last key, after d.
-            let listed = await context.request(.GET, "/\(Self.app)/soid/u1")
+            let (listed, listClock) = try await context.clock.during { await context.request(.GET, "/\(Self.app)/soid/u1") }
             let listedExpiresIn = try #require(listed.textIgnoringIdle.wholeMatch(of: /\{"sessions":\[\{"id":"u1","r":1,"w":1,"ttl":7200,"idle":0,"ip":"1\.2\.3\.4","d":\{"a":1\},"expires_in":(\d+)\}\]\}/), "\(listed.text)")
-            #expect((50...60).contains(Int(listedExpiresIn.1) ?? -1))
+            #expect(listClock.until(secondEnd).contains(Int(listedExpiresIn.1) ?? -1))
             #expect(!listed.text.contains(second))
             // Without max_sessions the answer is the reference's.
             let plain = await context.request(.PUT, "/\(Self.app)/create/u1?ip=1.2.3.4&max_age=60")
@@ -109,11 +114,11 @@ import Testing
             for ip in ["1.1.1.1", "2.2.2.2", "3.3.3.3"] {
                 tokens.append(try await context.create(id: "pager", ip: ip))
             }
-            // Distinct activity: the first created is the most recent.
+            // Distinct activity, 10 s apart from one base: the first created is the most recent.
             let sessionsKey = "\(context.namespace):\(Self.app):_sessions"
+            let base = try #require(try await context.redis.send(RedisCommand("ZSCORE", sessionsKey, "\(tokens[0]):pager")).string.flatMap { Int($0) })
             for (position, token) in tokens.enumerated() {
-                let score = try #require(try await context.redis.send(RedisCommand("ZSCORE", sessionsKey, "\(token):pager")).string.flatMap { Int($0) })
-                _ = try await context.redis.send(RedisCommand("ZADD", sessionsKey, String(score - 10 * position), "\(token):pager"))
+                _ = try await context.redis.send(RedisCommand("ZADD", sessionsKey, String(base - 10 * position), "\(token):pager"))
             }
             let soapp = await context.request(.GET, "/\(Self.app)/soapp?dt=60&limit=2&offset=1")
             #expect(soapp.status == 200 && soapp.isJSON)

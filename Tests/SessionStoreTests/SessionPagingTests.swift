@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import SessionStore
 
@@ -5,15 +6,18 @@ import Testing
 @Suite struct SessionPagingTests {
     private let app = StoreFixture.app
 
-    /// Sessions whose last activity lies the given seconds back (each for its own id unless named).
-    private func populate(_ fixture: StoreFixture, ages: [(id: String, age: Int)]) async throws -> [String] {
+    /// Sessions whose last activity lies the given seconds before one base second, which it answers
+    /// (each for its own id unless named): their order and distances hold however long the creates took.
+    private func populate(_ fixture: StoreFixture, ages: [(id: String, age: Int)]) async throws -> Int {
         var tokens: [String] = []
-        for (id, age) in ages {
-            let token = try await fixture.create(id: id)
-            try await fixture.age(token, by: age)
-            tokens.append(token)
+        for (id, _) in ages {
+            tokens.append(try await fixture.create(id: id))
         }
-        return tokens
+        let base = try await fixture.now()
+        for (token, (_, age)) in zip(tokens, ages) {
+            try await fixture.age(token, to: base - age)
+        }
+        return base
     }
 
     /// Ended sessions awaiting the wipe inside a 100 s window: one idle-expired, one past its absolute end.
@@ -27,7 +31,7 @@ import Testing
     @Test func countCountsLiveSessionsInTheWindow() async throws {
         let fixture = try await StoreFixture()
         let store = fixture.store
-        _ = try await populate(fixture, ages: [("u1", 5), ("u1", 15), ("u2", 40), ("old", 300)])
+        let base = try await populate(fixture, ages: [("u1", 5), ("u1", 15), ("u2", 40), ("old", 300)])
         try await addEndedSessions(fixture)
         _ = try await fixture.create(id: "elsewhere", app: "otherapp")
         func count(_ dt: String) async throws -> Int {
@@ -36,9 +40,9 @@ import Testing
         // Sessions, not users: u1 counts twice; the two ended ones never.
         #expect(try await count("100") == 3)
         #expect(try await count("1000") == 4)
-        // The boundary is included; if the clock ticked since aging, the 15 s one may have left it.
-        let recent = try await count("15")
-        #expect(recent == 2 || recent == 1)
+        // The boundary is included: the 15 s one is in the window until the clock ticks on.
+        let (recent, clock) = try await fixture.during { try await count("15") }
+        #expect(clock.answers { now in [5, 15].filter { base - $0 >= now - 15 }.count }.contains(recent))
         #expect(try await fixture.result { store.count(app: "otherapp", dt: "100", completion: $0) }.get() == 1)
         #expect(try await fixture.result { store.count(app: "emptyapp", dt: "100", completion: $0) }.get() == 0)
         // After the wipe the same answers.
@@ -134,10 +138,12 @@ import Testing
         let fixture = try await StoreFixture()
         let store = fixture.store
         var tokens: [String] = []
-        for (ip, age) in [("3", 30), ("1", 10), ("4", 40), ("2", 20)] {
-            let token = try await fixture.create(id: "many", ip: ip)
-            try await fixture.age(token, by: age)
-            tokens.append(token)
+        for ip in ["3", "1", "4", "2"] {
+            tokens.append(try await fixture.create(id: "many", ip: ip))
+        }
+        let base = try await fixture.now()
+        for (token, age) in zip(tokens, [30, 10, 40, 20]) {
+            try await fixture.age(token, to: base - age)
         }
         let dead = try await fixture.createSession(id: "many", maxAge: "10").token
         try await fixture.setAbsoluteEnd(dead, inSeconds: -1)

@@ -2,6 +2,7 @@ import Foundation
 import JSONText
 import Logging
 import RedisClient
+import TestSupport
 import Testing
 @testable import SessionStore
 
@@ -13,13 +14,20 @@ struct StoreFixture {
     let store: SessionStore
     let namespace: String
 
-    init(namespace: String? = nil, cacheTime: Int = 0, wipeInterval: Int = 0, waitReplicas: Int = 0, waitTimeoutMilliseconds: Int = 1000) async throws {
-        guard let url = ProcessInfo.processInfo.environment["RS_TEST_REDIS_URL"] else {
+    /// `url`: another Redis than the shared test one (e.g. a PrivateRedisServer's).
+    init(
+        namespace: String? = nil, cacheTime: Int = 0, wipeInterval: Int = 0, waitReplicas: Int = 0,
+        waitTimeoutMilliseconds: Int = 1000, url: String? = nil
+    ) async throws {
+        guard let url = url ?? ProcessInfo.processInfo.environment["RS_TEST_REDIS_URL"] else {
             Issue.record("RS_TEST_REDIS_URL is not set: run the tests through scripts/with-test-redis.sh")
             throw FixtureError.noRedis
         }
         let logger = Logger(label: "SessionStoreTests")
-        redis = RedisClient(configuration: try RedisConfiguration(url: url), logger: logger)
+        var redisConfiguration = try RedisConfiguration(url: url)
+        // No test here is about Redis's deadline: a loaded machine must not turn a slow answer into a failure.
+        redisConfiguration.commandTimeout = .seconds(30)
+        redis = RedisClient(configuration: redisConfiguration, logger: logger)
         redis.connect()
         self.namespace = namespace ?? "t\(UInt64.random(in: 0...UInt64.max))"
         var configuration = SessionStoreConfiguration()
@@ -36,11 +44,7 @@ struct StoreFixture {
 
     /// connect() returns at once; commands sent before the connection is up fail fast.
     private func waitForConnection() async throws {
-        for _ in 0..<200 {
-            if redis.isConnected { return }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        throw FixtureError.notConnected
+        guard await eventually({ redis.isConnected }) else { throw FixtureError.notConnected }
     }
 
     // MARK: store operations as async calls
@@ -92,23 +96,32 @@ struct StoreFixture {
     }
 
     func now() async throws -> Int {
-        guard let seconds = try await command("TIME").array?.first?.string.flatMap({ Int($0) }) else {
-            throw FixtureError.unexpectedReply("TIME")
-        }
-        return seconds
+        try await RedisClock(redis).now()
     }
 
-    /// `body`'s value and the range Redis's clock was in meanwhile: what a script computed from
-    /// TIME during `body` is bounded by it however slowly the machine runs.
+    /// `body`'s value and the range Redis's clock was in meanwhile (see RedisClock.during).
     func during<Value>(_ body: () async throws -> Value) async throws -> (Value, clock: ClosedRange<Int>) {
-        let before = try await now()
-        let value = try await body()
-        return (value, before...(try await now()))
+        try await RedisClock(redis).during(body)
     }
 
     /// Every key of this namespace, sorted.
     func keys() async throws -> [String] {
         try await command("KEYS", namespace + ":*").array?.compactMap(\.string).sorted() ?? []
+    }
+
+    /// Whether the wipe lock taken by a wipe begun at `start` must still be held: it lasts 9 s (the
+    /// shortest wipe interval less a second), which a loaded machine may see pass before it looks.
+    static func wipeLockMustBeHeld(since start: ContinuousClock.Instant) -> Bool {
+        ContinuousClock.now - start < .seconds(9)
+    }
+
+    /// The keys left after a wipe begun at `start`, but the wipe lock, which must be among them while
+    /// it must be held.
+    func keysAfterWipe(begun start: ContinuousClock.Instant) async throws -> [String] {
+        let keys = try await keys()
+        let lock = namespace + ":_wipelock"
+        #expect(keys.contains(lock) || !Self.wipeLockMustBeHeld(since: start), "the wipe lock lasts 9 s")
+        return keys.filter { $0 != lock }
     }
 
     func hash(_ token: String, app: String = app) async throws -> [String: String] {
@@ -122,8 +135,9 @@ struct StoreFixture {
 
     /// Moves a session's history `seconds` into the past everywhere it is recorded, as if nobody
     /// had touched it since: la, the absolute end xa (when it has one), the index scores and the
-    /// deadline.
-    func age(_ token: String, by seconds: Int, app: String = app) async throws {
+    /// deadline. Answers the new la.
+    @discardableResult
+    func age(_ token: String, by seconds: Int, app: String = app) async throws -> Int {
         let script = """
             local ns, app, token, seconds = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
             local key = ns .. ':' .. app .. ':' .. token
@@ -143,7 +157,17 @@ struct StoreFixture {
             redis.call('ZADD', ns .. ':SESSIONS', deadline, app .. ':' .. token .. ':' .. id)
             return la
             """
-        try await command("EVAL", script, "0", namespace, app, token, String(seconds))
+        guard let lastActivity = try await command("EVAL", script, "0", namespace, app, token, String(seconds)).integer else {
+            throw FixtureError.unexpectedReply("age")
+        }
+        return Int(lastActivity)
+    }
+
+    /// Ages a session to the last activity `lastActivity` exactly: sessions aged from one base
+    /// second keep their order and distances however long creating them took.
+    func age(_ token: String, to lastActivity: Int, app: String = app) async throws {
+        let la = try #require(try await hash(token, app: app)["la"].flatMap { Int($0) })
+        try await age(token, by: la - lastActivity, app: app)
     }
 
     /// Puts a session's absolute end `seconds` from now (negative: past), with its deadline in
