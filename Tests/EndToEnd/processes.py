@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from resp import RespClient
+from resp import RedisReplyError, RespClient
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 STARTUP_DEADLINE_SECONDS = 20
@@ -153,7 +153,7 @@ class RedisServer:
         try:
             with RespClient("127.0.0.1", self.port, timeout=1) as client:
                 return client.command("PING") == "PONG"
-        except OSError:
+        except (OSError, RedisReplyError):   # LOADING while it reads its data
             return False
 
     def kill(self):

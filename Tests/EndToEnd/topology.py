@@ -5,7 +5,7 @@ import subprocess
 from pathlib import Path
 
 from processes import RedisServer, free_port, wait_until
-from resp import RespClient
+from resp import RedisReplyError, RespClient
 
 MASTER_NAME = "rsmaster"
 SENTINEL_COUNT = 3
@@ -49,7 +49,7 @@ class Sentinel:
     def master_port(self):
         try:
             address = self.command("SENTINEL", "get-master-addr-by-name", MASTER_NAME)
-        except OSError:
+        except (OSError, RedisReplyError):
             return None
         return int(address[1]) if address else None
 
@@ -109,14 +109,14 @@ class SentinelTopology:
         try:
             with RespClient("127.0.0.1", port, timeout=1) as client:
                 return client.command("ROLE")[0]
-        except OSError:
+        except (OSError, RedisReplyError):
             return None
 
     def connected_replicas(self, port):
         try:
             with RespClient("127.0.0.1", port, timeout=1) as client:
                 info = client.command("INFO", "replication")
-        except OSError:
+        except (OSError, RedisReplyError):
             return -1
         for line in info.splitlines():
             if line.startswith("connected_slaves:"):
@@ -136,7 +136,7 @@ class SentinelTopology:
                     if sentinel.master_port() != expected:
                         return False
                     state = dict(zip(*[iter(sentinel.command("SENTINEL", "master", MASTER_NAME))] * 2))
-                except OSError:
+                except (OSError, RedisReplyError):
                     return False
                 if int(state["num-other-sentinels"]) < SENTINEL_COUNT - 1 or int(state["num-slaves"]) < replica_count:
                     return False
