@@ -57,10 +57,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The libFuzzer entry both fuzz targets share.
+        .target(name: "FuzzDriver", swiftSettings: swiftSettings),
         // libFuzzer target for the HTTP request parser: `make fuzz` builds it with -sanitize=fuzzer.
         .executableTarget(
-            name: "HTTPParserFuzz", dependencies: ["HTTPServer"], exclude: ["Corpus", "http.dict"], swiftSettings: swiftSettings
+            name: "HTTPParserFuzz", dependencies: ["HTTPServer", "FuzzDriver"], exclude: ["Corpus", "http.dict"], swiftSettings: swiftSettings
         ),
+        // libFuzzer target for the JSON body path (JSONText + the store's d rules): `make fuzz-json`.
+        .executableTarget(
+            name: "JSONBodyFuzz", dependencies: ["JSONText", "SessionStore", "FuzzDriver"], exclude: ["Corpus", "json.dict"], swiftSettings: swiftSettings
+        ),
+        // The HTTP layer alone answering a fixed response: the ceiling `make bench` measures.
+        .executableTarget(name: "HTTPBench", dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         // Helpers of the tests that run against Redis: its clock, bounded waits, a private server.
         .target(name: "TestSupport", dependencies: ["RedisClient"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),

@@ -52,6 +52,7 @@ final class HTTPConnection: @unchecked Sendable {
     private static let maximumPendingOutputBytes = 256 * 1024
     private static let retainedOutputCapacity = 4096
     private static let lingerDuration: UInt64 = 2_000_000_000
+    private static let readsPerEvent = 4
 
     init(socket: Socket, worker: HTTPWorker, context: HTTPServerContext) {
         self.socket = socket
@@ -78,24 +79,30 @@ final class HTTPConnection: @unchecked Sendable {
 
     // MARK: Input
 
+    /// Reads until the socket would block (a few reads at most, for fairness between connections).
+    /// Reading once is not enough: a reset that arrives together with the last bytes (a client
+    /// vanishing mid-request) raises no further read event, and the connection would be held until
+    /// its header or idle timeout.
     private func readableEvent() {
-        guard phase != .closed else { return }
-        switch socket.receive(into: worker.readBuffer) {
-        case .transferred(let count):
-            lastProgress = Self.now()
-            if phase == .lingering { return }
-            parser.append(UnsafeRawBufferPointer(rebasing: worker.readBuffer[..<count]))
-            parserNeedsBytes = false
-            pump()
-        case .wouldBlock:
-            return
-        case .endOfFile:
-            // As nginx does by default, a client that stops sending has gone: what it still has
-            // coming is dropped rather than kept waiting for handlers (a later respond is ignored).
-            close()
-        case .failed(let error):
-            context.logger.debug("connection read failed", metadata: ["error": "\(error)"])
-            close()
+        for _ in 0..<Self.readsPerEvent {
+            guard phase == .lingering || (phase == .open && !readSuspended) else { return }
+            switch socket.receive(into: worker.readBuffer) {
+            case .transferred(let count):
+                lastProgress = Self.now()
+                if phase == .lingering { continue }
+                parser.append(UnsafeRawBufferPointer(rebasing: worker.readBuffer[..<count]))
+                parserNeedsBytes = false
+                pump()
+            case .wouldBlock:
+                return
+            case .endOfFile:
+                // As nginx does by default, a client that stops sending has gone: what it still has
+                // coming is dropped rather than kept waiting for handlers (a later respond is ignored).
+                return close()
+            case .failed(let error):
+                context.logger.debug("connection read failed", metadata: ["error": "\(error)"])
+                return close()
+            }
         }
     }
 

@@ -27,6 +27,11 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence {
         fields.contains { Self.namesMatch($0.name, name) }
     }
 
+    /// The parser reserves room for a typical request's fields at once instead of growing per field.
+    mutating func reserveCapacity(_ count: Int) {
+        fields.reserveCapacity(count)
+    }
+
     public mutating func add(name: String, value: String) {
         fields.append((name: name, value: value))
     }

@@ -11,8 +11,12 @@ struct HTTPRequestHead {
     private var connectionKeepAlive = false
     private var expectsContinue = false
 
+    /// Room for this many fields is reserved up front (a proxied request has about six).
+    private static let typicalFieldCount = 8
+
     init(line: HTTPRequestLine) {
         self.line = line
+        headers.reserveCapacity(Self.typicalFieldCount)
     }
 
     /// A field line without its CRLF; the caller has counted it against the limits.

@@ -18,6 +18,7 @@ enum HTTPTargetDecoder {
         let pathEnd = target.firstIndex(of: ASCII.questionMark) ?? target.endIndex
         let path = UnsafeBufferPointer(rebasing: target[..<pathEnd])
         var segments: [String] = []
+        segments.reserveCapacity(path.count { $0 == ASCII.slash })
         var segmentStart = 1
         for index in 1...path.count where index == path.count || path[index] == ASCII.slash {
             segments.append(try decodeComponent(UnsafeBufferPointer(rebasing: path[segmentStart..<index]), plusIsSpace: false))

@@ -18,7 +18,7 @@ final class HTTPWorker: @unchecked Sendable {
     init(index: Int, context: HTTPServerContext) {
         self.index = index
         self.context = context
-        queue = DispatchQueue(label: "http-server.worker.\(index)")
+        queue = DispatchQueue(label: "http-server.worker.\(index)", target: .global())
         queue.setSpecific(key: Self.queueKey, value: index)
         readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.readBufferSize, alignment: 16)
     }

@@ -7,7 +7,8 @@ import Glibc
 
 /// A live hiredis async context and the Dispatch sources that watch its socket.
 /// Used only on the owning connection's queue (hiredis contexts are not thread-safe).
-final class HiredisContext {
+// @unchecked Sendable: all mutable state is confined to `queue` (the flush it queues runs there too).
+final class HiredisContext: @unchecked Sendable {
     private enum SourceState {
         case inactive, running, suspended
     }
@@ -15,15 +16,21 @@ final class HiredisContext {
     let pointer: UnsafeMutablePointer<redisAsyncContext>
     /// Which connect attempt made this context; source events of an older one are ignored.
     let attempt: UInt64
+    private let queue: DispatchQueue
     private let readSource: any DispatchSourceRead
     private let writeSource: any DispatchSourceWrite
+    private let onWritable: @Sendable () -> Void
     private var readState = SourceState.inactive
     private var writeState = SourceState.inactive
+    private var isFlushScheduled = false
+    private var isFlushing = false
 
     init(pointer: UnsafeMutablePointer<redisAsyncContext>, attempt: UInt64, queue: DispatchQueue,
          onReadable: @escaping @Sendable () -> Void, onWritable: @escaping @Sendable () -> Void) {
         self.pointer = pointer
         self.attempt = attempt
+        self.queue = queue
+        self.onWritable = onWritable
         let descriptor = pointer.pointee.c.fd
         readSource = DispatchSource.makeReadSource(fileDescriptor: descriptor, queue: queue)
         writeSource = DispatchSource.makeWriteSource(fileDescriptor: descriptor, queue: queue)
@@ -36,9 +43,24 @@ final class HiredisContext {
         Self.switchSource(readSource, state: &readState, on: reading)
     }
 
-    /// hiredis's addWrite/delWrite hooks.
+    /// hiredis's addWrite/delWrite hooks. Once connected, commands are not written on a writable
+    /// event but by one flush queued behind the commands already waiting on the queue: a burst of
+    /// commands goes out in one write(2), without arming the write source (two epoll_ctl and an
+    /// event per burst). The source is armed only when the socket is full or still connecting.
     func setWriting(_ writing: Bool) {
-        Self.switchSource(writeSource, state: &writeState, on: writing)
+        let isConnected = pointer.pointee.c.flags & REDIS_CONNECTED != 0
+        guard writing, isConnected, !isFlushing, writeState != .running else {
+            Self.switchSource(writeSource, state: &writeState, on: writing)
+            return
+        }
+        guard !isFlushScheduled else { return }
+        isFlushScheduled = true
+        queue.async { [self] in
+            isFlushScheduled = false
+            isFlushing = true
+            onWritable()
+            isFlushing = false
+        }
     }
 
     /// hiredis's cleanup hook, called just before hiredis frees the context.

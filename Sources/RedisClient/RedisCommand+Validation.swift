@@ -9,8 +9,8 @@ extension RedisCommand {
         for rule in Self.rejectedCommands where Self.equalsIgnoringASCIICase(name, rule.name) {
             return rule.reason
         }
-        if Self.equalsIgnoringASCIICase(name, Array("CLIENT".utf8)), argumentCount > 1,
-           Self.equalsIgnoringASCIICase(argument(at: 1), Array("REPLY".utf8)) {
+        if Self.equalsIgnoringASCIICase(name, Self.client), argumentCount > 1,
+           Self.equalsIgnoringASCIICase(argument(at: 1), Self.reply) {
             return "CLIENT REPLY would leave callers without replies"
         }
         return nil
@@ -29,6 +29,9 @@ extension RedisCommand {
             ("MONITOR", connectionState), ("QUIT", connectionState), ("AUTH", connectionState),
         ].map { (Array($0.0.utf8), $0.1) }
     }()
+
+    private static let client = Array("CLIENT".utf8)
+    private static let reply = Array("REPLY".utf8)
 
     /// `uppercase` must be upper-case ASCII.
     private static func equalsIgnoringASCIICase(_ bytes: ArraySlice<UInt8>, _ uppercase: [UInt8]) -> Bool {

@@ -26,6 +26,13 @@ public struct RedisCommand: Sendable, Hashable {
         argumentEnds.append(bytes.count)
     }
 
+    /// Room for `argumentCount` more arguments of `byteCount` bytes in all, so building a command
+    /// costs two allocations however many arguments it has.
+    mutating func reserveCapacity(argumentCount: Int, byteCount: Int) {
+        argumentEnds.reserveCapacity(argumentEnds.count + argumentCount)
+        bytes.reserveCapacity(bytes.count + byteCount)
+    }
+
     var argumentCount: Int { argumentEnds.count }
 
     /// The bytes of one argument.

@@ -35,6 +35,8 @@ final class RedisConnection: @unchecked Sendable {
     let queue: DispatchQueue
     private let configuration: RedisConfiguration
     private let role: Role
+    /// Where the master is, when Sentinel says so; then every connect attempt asks first.
+    private let sentinels: SentinelMonitor?
     private let logger: Logger
     private let readyFlag = Atomic<Bool>(false)
     private let commandTimeout: UInt64
@@ -42,6 +44,8 @@ final class RedisConnection: @unchecked Sendable {
 
     private var state = State.idle
     private var context: HiredisContext?
+    /// Where the current attempt connects (with Sentinel, what the sentinels named last).
+    private var currentEndpoint: RedisConfiguration.Endpoint?
     private var pending = PendingCommands()
     private var attempt: UInt64 = 0
     private var consecutiveFailures = 0
@@ -58,13 +62,14 @@ final class RedisConnection: @unchecked Sendable {
     /// `connect()` was called: the subscriber connects once it has a channel.
     private var isStarted = false
 
-    init(configuration: RedisConfiguration, role: Role, label: String, logger: Logger) {
+    init(configuration: RedisConfiguration, role: Role, label: String, logger: Logger, sentinels: SentinelMonitor? = nil) {
         self.configuration = configuration
         self.role = role
+        self.sentinels = sentinels
         var logger = logger
         logger[metadataKey: "redis.connection"] = "\(label)"
         self.logger = logger
-        queue = DispatchQueue(label: "rest-sessions.redis.\(label)")
+        queue = DispatchQueue(label: "rest-sessions.redis.\(label)", target: .global())
         commandTimeout = configuration.commandTimeout.nanoseconds
         connectTimeout = configuration.connectTimeout.nanoseconds
         deadlineTimer = DispatchSource.makeTimerSource(queue: queue)
@@ -87,6 +92,28 @@ final class RedisConnection: @unchecked Sendable {
 
     func send(_ command: RedisCommand, completion: @escaping PendingCommands.Completion) {
         queue.async { [self] in enqueue(command, completion: completion) }
+    }
+
+    /// Hands all the commands to hiredis in one go, so they travel back to back on this connection
+    /// (`WAIT` then counts the writes before it). `completion` gets one result per command, in order.
+    func send(sequence commands: [RedisCommand], completion: @escaping @Sendable ([Result<RedisReply, RedisError>]) -> Void) {
+        queue.async { [self] in
+            // Every completion runs on `queue` (at once, from a reply, or from the deadline timer).
+            let results = ReplyCollector(count: commands.count, completion: completion)
+            for (index, command) in commands.enumerated() {
+                enqueue(command) { results.store($0, at: index) }
+            }
+        }
+    }
+
+    /// Sentinel announced a new master: a connection to another server is dropped (its commands
+    /// fail with `connectionLost`) and reconnects to where the sentinels now point.
+    func masterMoved(to endpoint: RedisConfiguration.Endpoint) {
+        queue.async { [self] in
+            guard let context, currentEndpoint != endpoint else { return }
+            teardownReason = "the sentinels switched the master to \(Self.describe(endpoint))"
+            tearDown(context)
+        }
     }
 
     func subscribe(channel: String, onMessage: @escaping @Sendable ([UInt8]) -> Void) {
@@ -166,15 +193,23 @@ final class RedisConnection: @unchecked Sendable {
                 return
             }
             if reply.pointee.type == REDIS_REPLY_ERROR {
-                completion(.failure(.reply(RedisReply.text(of: reply.pointee))))
+                let error = RedisError.fromReply(RedisReply.text(of: reply.pointee))
+                if sentinels != nil, error.isUnavailable {
+                    // A demoted master answers READONLY: ask the sentinels where the master went.
+                    teardownReason = "Redis answered \(error.message.prefix(80)); asking the sentinels for the master"
+                }
+                completion(.failure(error))
             } else {
                 completion(.success(RedisReply(hiredis: reply)))
             }
-        case .handshake(let isLast):
+        case .handshake(let isLast, let requiresMaster):
             guard let reply else { return }
             if reply.pointee.type == REDIS_REPLY_ERROR {
                 // The first refusal says why (a SELECT after a failed AUTH only adds NOAUTH).
                 teardownReason = teardownReason ?? "Redis refused the connection set-up: \(RedisReply.text(of: reply.pointee))"
+            } else if requiresMaster, let role = RedisReply(hiredis: reply).array?.first?.string, role != "master" {
+                // The sentinels' answer was stale (a failover in progress): try again after a backoff.
+                teardownReason = teardownReason ?? "the server the sentinels named is a \(role), not the master"
             } else if isLast {
                 becomeReady()
             }
@@ -210,7 +245,7 @@ final class RedisConnection: @unchecked Sendable {
             tearDown(context)
         }
         if let oldest = pending.oldestDeadline { armTimer(at: oldest) }
-        if isConnecting { armTimer(at: connectDeadline) }
+        if isConnecting, connectDeadline != .max { armTimer(at: connectDeadline) }
     }
 
     // MARK: Connecting
@@ -218,8 +253,25 @@ final class RedisConnection: @unchecked Sendable {
     private func startAttempt(isFirst: Bool) {
         attempt &+= 1
         state = .connecting(isFirstAttempt: isFirst)
+        guard let sentinels else { return open(configuration.endpoint) }
+        // The sentinel queries have their own deadlines; open() sets the connect deadline.
+        connectDeadline = .max
+        let attempt = self.attempt
+        sentinels.resolveMaster { [self] result in
+            queue.async { [self] in
+                guard self.attempt == attempt, isConnecting, context == nil else { return }
+                switch result {
+                case .success(let endpoint): open(endpoint)
+                case .failure(let failure): attemptFailed(failure.reason)
+                }
+            }
+        }
+    }
+
+    private func open(_ endpoint: RedisConfiguration.Endpoint) {
+        currentEndpoint = endpoint
         let pointer: UnsafeMutablePointer<redisAsyncContext>?
-        switch configuration.endpoint {
+        switch endpoint {
         case .tcp(let host, let port):
             // hiredis 0.14 resolves the host with getaddrinfo, which blocks for a DNS name that is not
             // in /etc/hosts; IP addresses and local names are immediate.
@@ -237,7 +289,7 @@ final class RedisConnection: @unchecked Sendable {
             attemptFailed(reason)
             return
         }
-        if case .tcp = configuration.endpoint {
+        if case .tcp = endpoint {
             _ = redisEnableKeepAlive(&pointer.pointee.c)  // notices a vanished peer on idle connections
         }
 
@@ -253,23 +305,27 @@ final class RedisConnection: @unchecked Sendable {
         armTimer(at: connectDeadline)
         let handshake = handshakeCommands()
         awaitsHandshake = !handshake.isEmpty
-        for (index, command) in handshake.enumerated() where issue(command, on: context) == REDIS_OK {
-            pending.append(.handshake(isLast: index == handshake.count - 1), deadline: connectDeadline)
+        for (index, (command, requiresMaster)) in handshake.enumerated() where issue(command, on: context) == REDIS_OK {
+            pending.append(.handshake(isLast: index == handshake.count - 1, requiresMaster: requiresMaster), deadline: connectDeadline)
         }
         for index in subscriptions.indices { issueSubscribe(index, on: context) }
     }
 
-    private func handshakeCommands() -> [RedisCommand] {
-        var commands: [RedisCommand] = []
+    /// AUTH, SELECT, and with Sentinel a ROLE that must say "master".
+    private func handshakeCommands() -> [(RedisCommand, requiresMaster: Bool)] {
+        var commands: [(RedisCommand, requiresMaster: Bool)] = []
         if let password = configuration.password {
             if let username = configuration.username {
-                commands.append(RedisCommand("AUTH", username, password))
+                commands.append((RedisCommand("AUTH", username, password), false))
             } else {
-                commands.append(RedisCommand("AUTH", password))
+                commands.append((RedisCommand("AUTH", password), false))
             }
         }
         if configuration.database != 0, role == .commands {
-            commands.append(RedisCommand("SELECT", String(configuration.database)))
+            commands.append((RedisCommand("SELECT", String(configuration.database)), false))
+        }
+        if sentinels != nil {
+            commands.append((RedisCommand("ROLE"), true))
         }
         return commands
     }
@@ -301,10 +357,10 @@ final class RedisConnection: @unchecked Sendable {
         lastFailureReason = nil
         if role == .commands { readyFlag.store(true, ordering: .relaxed) }
         if failures == 0 {
-            logger.notice("Connected to Redis", metadata: ["redis.endpoint": "\(endpointDescription)"])
+            logger.notice("Connected to Redis", metadata: ["redis.endpoint": "\(currentEndpointDescription)"])
         } else {
             logger.notice("Reconnected to Redis", metadata: [
-                "redis.endpoint": "\(endpointDescription)", "redis.failed-attempts": "\(failures)",
+                "redis.endpoint": "\(currentEndpointDescription)", "redis.failed-attempts": "\(failures)",
             ])
         }
     }
@@ -336,7 +392,7 @@ final class RedisConnection: @unchecked Sendable {
         switch state {
         case .ready:
             logger.warning("Lost the connection to Redis; reconnecting", metadata: [
-                "redis.endpoint": "\(endpointDescription)", "redis.reason": "\(reason)",
+                "redis.endpoint": "\(currentEndpointDescription)", "redis.reason": "\(reason)",
             ])
             scheduleReconnect()
         case .connecting:
@@ -350,7 +406,7 @@ final class RedisConnection: @unchecked Sendable {
         consecutiveFailures += 1
         if consecutiveFailures == 1 || reason != lastFailureReason {
             logger.warning("Cannot connect to Redis; retrying with backoff", metadata: [
-                "redis.endpoint": "\(endpointDescription)", "redis.reason": "\(reason)",
+                "redis.endpoint": "\(currentEndpointDescription)", "redis.reason": "\(reason)",
             ])
         }
         lastFailureReason = reason
@@ -370,8 +426,16 @@ final class RedisConnection: @unchecked Sendable {
         }
     }
 
-    private var endpointDescription: String {
-        switch configuration.endpoint {
+    /// The configured endpoint (with Sentinel, not the master's: see `currentEndpointDescription`).
+    var endpointDescription: String { Self.describe(configuration.endpoint) }
+
+    private var currentEndpointDescription: String {
+        if let currentEndpoint { return Self.describe(currentEndpoint) }
+        return configuration.sentinel.map { "master \($0.masterName) via Sentinel" } ?? endpointDescription
+    }
+
+    private static func describe(_ endpoint: RedisConfiguration.Endpoint) -> String {
+        switch endpoint {
         case .tcp(let host, let port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         case .unix(let path): "unix:\(path)"
         }

@@ -178,6 +178,8 @@ public final class RestSessionsAPI: HTTPHandler {
     func fail(with error: SessionStoreError, reply: Reply) {
         if error.isValidationError {
             reply.json(ResponseBody.error(name: error.name, message: error.message), status: .badRequest)
+        } else if error == .replicationTimeout {
+            reply.error(.replicationTimeout)
         } else if error.isRedisUnavailable {
             reply.error(.redisUnavailable)
         } else {

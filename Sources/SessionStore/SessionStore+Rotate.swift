@@ -4,7 +4,7 @@ extension SessionStore {
     /// when the token is missing or expired, so of concurrent rotations of one token one succeeds.
     public func rotate(app: String, token: String, completion: @escaping @Sendable (Result<CreatedSession?, SessionStoreError>) -> Void) {
         let newToken = SessionToken.generate()
-        evaluate(SessionScripts.rotate, completion: completion, decode: { reply throws(SessionStoreError) in
+        evaluate(SessionScripts.rotate, acknowledged: true, completion: completion, decode: { reply throws(SessionStoreError) in
             try SessionReplyDecoder.count(reply) == 1 ? CreatedSession(token: newToken) : nil
         }) { () throws(SessionStoreError) in
             let arguments = try tokenArguments(app: app, token: token)

@@ -3,9 +3,9 @@ enum SessionToken {
     static let length = 64
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
 
-    /// From the OS CSPRNG: on Linux SystemRandomNumberGenerator reads getrandom(2).
+    /// From the OS CSPRNG (getrandom(2) on Linux), in one system call.
     static func generate() -> String {
-        var generator = SystemRandomNumberGenerator()
+        var generator = BufferedSystemRandom()
         return generate(using: &generator)
     }
 

@@ -88,6 +88,27 @@ extension SettingDefinition {
                 fileKey: "apiKeysFile", flag: "api-keys-file", environmentName: "RS_API_KEYS_FILE",
                 summary: "File of API key entries, one per line (blank lines and # comments allowed), in addition to apiKeys",
                 expectation: "a readable file of KEY or KEY:app1:app2 lines", kind: .optionalText(\.apiKeysFile, .apiKeysFile)),
+            SettingDefinition(
+                fileKey: "sentinels", flag: "sentinels", environmentName: "RS_SENTINELS",
+                summary: "Redis Sentinel addresses; the master comes from them (needs sentinelMaster; not with a Redis URL)",
+                expectation: "host:port,host:port,... (1 to 16 sentinels; an IPv6 host in brackets)",
+                kind: .optionalText(\.sentinels, .sentinelList)),
+            SettingDefinition(
+                fileKey: "sentinelMaster", flag: "sentinel-master", environmentName: "RS_SENTINEL_MASTER",
+                summary: "Name of the master the sentinels monitor",
+                expectation: "1 to 128 characters without whitespace", kind: .optionalText(\.sentinelMaster, .sentinelMasterName)),
+            SettingDefinition(
+                fileKey: "sentinelPassword", flag: "sentinel-password", environmentName: "RS_SENTINEL_PASSWORD",
+                summary: "Password of the sentinels themselves (AUTH), not of the master",
+                expectation: "a non-empty password", kind: .optionalText(\.sentinelPassword, .password), isSecret: true),
+            SettingDefinition(
+                fileKey: "waitReplicas", flag: "wait-replicas", environmentName: "RS_WAIT_REPLICAS",
+                summary: "Replicas that must acknowledge each create, set, rotate and kill before it answers (WAIT; 0: none)",
+                expectation: "an integer from 0 to 100", kind: .integer(\.waitReplicas, allowed: [0...100])),
+            SettingDefinition(
+                fileKey: "waitTimeoutMs", flag: "wait-timeout-ms", environmentName: "RS_WAIT_TIMEOUT_MS",
+                summary: "Milliseconds to wait for those acknowledgements (503 replicationTimeout after)",
+                expectation: "an integer from 1 to 60000", kind: .integer(\.waitTimeoutMilliseconds, allowed: [1...60000])),
         ]
     }
 

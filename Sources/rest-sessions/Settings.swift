@@ -22,4 +22,9 @@ struct Settings: Sendable, Hashable {
     /// Secret: never echoed in messages.
     var apiKeys: String? = nil
     var apiKeysFile: String? = nil
+    var sentinels: String? = nil
+    var sentinelMaster: String? = nil
+    var sentinelPassword: String? = nil
+    var waitReplicas = 0
+    var waitTimeoutMilliseconds = 1000
 }

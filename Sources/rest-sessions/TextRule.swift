@@ -16,6 +16,9 @@ enum TextRule {
     case cookieName
     case apiKeyList
     case apiKeysFile
+    case sentinelList
+    case sentinelMasterName
+    case password
 
     enum Verdict: Equatable {
         case accepted
@@ -41,6 +44,13 @@ enum TextRule {
             } catch {
                 return .rejected(detail: String(describing: error))
             }
+        case .sentinelList:
+            return Self.sentinelEndpoints(text) == nil ? .rejected(detail: nil) : .accepted
+        case .sentinelMasterName:
+            return (1...128).contains(text.count) && !text.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 32 } == true })
+                ? .accepted : .rejected(detail: nil)
+        case .password:
+            return text.isEmpty ? .rejected(detail: nil) : .accepted
         case .cookieName:
             return (1...64).contains(text.utf8.count) && text.utf8.allSatisfy(Self.isTokenByte) ? .accepted : .rejected(detail: nil)
         case .apiKeyList:
@@ -77,6 +87,26 @@ enum TextRule {
     private static func isTokenByte(_ byte: UInt8) -> Bool {
         (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
             || "!#$%&'*+-.^_`|~".utf8.contains(byte)
+    }
+
+    /// `host:port,...` (`[v6]:port` for IPv6) as endpoints, or nil when any entry is malformed.
+    static func sentinelEndpoints(_ text: String) -> [RedisConfiguration.Endpoint]? {
+        let entries = text.split(separator: ",", omittingEmptySubsequences: false)
+        guard (1...16).contains(entries.count) else { return nil }
+        var endpoints: [RedisConfiguration.Endpoint] = []
+        for entry in entries {
+            guard let colon = entry.lastIndex(of: ":"), let port = Int(entry[entry.index(after: colon)...]), (1...65535).contains(port)
+            else { return nil }
+            var host = entry[..<colon]
+            if host.hasPrefix("["), host.hasSuffix("]") {
+                host = host.dropFirst().dropLast()
+                guard host.contains(":"), isAddressLiteral(String(host)) else { return nil }
+            } else if !(isAddressLiteral(String(host)) && !host.contains(":")) && !isHostName(String(host)) {
+                return nil
+            }
+            endpoints.append(.tcp(host: String(host), port: port))
+        }
+        return endpoints
     }
 
     private static func isAddressLiteral(_ text: String) -> Bool {

@@ -139,12 +139,15 @@ class RedisServer:
         self.port = port or free_port()
         self.directory = Path(directory)
         self.process = None
+        self.base_arguments = []
+        self.extra_arguments = []
 
     def start(self):
         server = os.environ.get("RS_TEST_REDIS_SERVER", "redis-server")
         self.process = subprocess.Popen(
             [server, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.directory), "--logfile", str(self.directory / f"redis-{self.port}.log")],
+             "--dir", str(self.directory), "--logfile", str(self.directory / f"redis-{self.port}.log"),
+             *self.base_arguments, *self.extra_arguments],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_until(self._answers, EVENT_DEADLINE_SECONDS, f"redis-server on port {self.port}")
         return self

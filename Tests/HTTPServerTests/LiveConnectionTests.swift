@@ -2,6 +2,7 @@ import Glibc
 @testable import HTTPServer
 import Logging
 import Testing
+import TestSupport
 
 @Suite struct LiveConnectionTests {
     @Test func keepAliveServesManyRequestsOnOneConnection() async throws {
@@ -39,6 +40,22 @@ import Testing
         #expect(try client.readResponse().text.hasPrefix("GET delay|first"))
         #expect(try client.readResponse().text.hasPrefix("GET delay|second"))
         #expect(try client.readResponse().text.hasPrefix("GET third"))
+        await live.stop()
+    }
+
+    /// The reset arrives with the last bytes; the server must notice it without waiting for a timeout.
+    @Test func clientsResettingMidRequestAreReleasedBeforeAnyTimeout() async throws {
+        var limits = HTTPServerLimits()
+        limits.headerTimeout = .seconds(120)
+        limits.idleTimeout = .seconds(120)
+        let live = try LiveServer(limits: limits)
+        let halfRequests = ["GET /half HTTP/1.1\r\nHost: t\r\n", "POST /half HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n{"]
+        for index in 0..<40 {
+            let client = try live.client()
+            try client.send(halfRequests[index % 2])
+            client.resetOnClose()
+        }
+        #expect(await eventually(within: .seconds(60)) { live.server.openConnectionCount == 0 })
         await live.stop()
     }
 

@@ -139,4 +139,10 @@ final class TestClient {
     func shutdownWriting() {
         Glibc.shutdown(descriptor, Int32(SHUT_WR))
     }
+
+    /// Closing (deinit) then resets the connection instead of ending it: a client that vanished.
+    func resetOnClose() {
+        var linger = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
+    }
 }

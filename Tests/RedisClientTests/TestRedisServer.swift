@@ -61,6 +61,10 @@ final class TestRedisServer {
         var description: String { "redis-server did not start:\n\(log)" }
     }
 
+    static func freePortForTests() throws -> Int {
+        try freePort()
+    }
+
     private static func freePort() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }

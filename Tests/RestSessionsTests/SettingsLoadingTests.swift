@@ -98,6 +98,8 @@ import Testing
         case .optionalText(_, .cookieName): "sid"
         case .optionalText(_, .apiKeyList): "0123456789abcdef:webshop"
         case .optionalText(_, .apiKeysFile): shippedAPIKeysFile
+        case .optionalText(_, .sentinelList): "10.0.0.1:26379,[::1]:26380,sentinel.example:26381"
+        case .optionalText(_, .sentinelMasterName), .optionalText(_, .password): "other"
         case .optionalText: "/tmp/other.sock"
         case .logLevel: "trace"
         }

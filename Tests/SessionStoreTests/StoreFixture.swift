@@ -15,7 +15,10 @@ struct StoreFixture {
     let namespace: String
 
     /// `url`: another Redis than the shared test one (e.g. a PrivateRedisServer's).
-    init(namespace: String? = nil, cacheTime: Int = 0, wipeInterval: Int = 0, url: String? = nil) async throws {
+    init(
+        namespace: String? = nil, cacheTime: Int = 0, wipeInterval: Int = 0, waitReplicas: Int = 0,
+        waitTimeoutMilliseconds: Int = 1000, url: String? = nil
+    ) async throws {
         guard let url = url ?? ProcessInfo.processInfo.environment["RS_TEST_REDIS_URL"] else {
             Issue.record("RS_TEST_REDIS_URL is not set: run the tests through scripts/with-test-redis.sh")
             throw FixtureError.noRedis
@@ -31,6 +34,8 @@ struct StoreFixture {
         configuration.namespace = self.namespace
         configuration.cacheTime = cacheTime
         configuration.wipeInterval = wipeInterval
+        configuration.waitReplicas = waitReplicas
+        configuration.waitTimeoutMilliseconds = waitTimeoutMilliseconds
         store = SessionStore(redis: redis, configuration: configuration, logger: logger)
         try await waitForConnection()
     }

@@ -1,0 +1,5 @@
+-- get of a random pre-created session (see common.lua).
+package.path = os.getenv("BENCH_WRK_DIR") .. "/?.lua;" .. package.path
+local common = require("common")
+setup, init, done = common.setup, common.init, common.done
+request = common.get
