@@ -3,12 +3,15 @@ import RedisClient
 import Testing
 
 @Suite struct SentinelTests {
-    private func sentinelClient(sentinelPorts: [Int], masterName: String = TestSentinel.masterName) -> RedisClient {
+    /// `commandTimeout`: long where the test is not about it (a loaded machine's Redis is slow).
+    private func sentinelClient(
+        sentinelPorts: [Int], masterName: String = TestSentinel.masterName, commandTimeout: Duration = .seconds(30)
+    ) -> RedisClient {
         var configuration = RedisConfiguration()
         configuration.endpoint = .tcp(host: "127.0.0.1", port: 1)  // not used with Sentinel
         configuration.sentinel = SentinelConfiguration(
             sentinels: sentinelPorts.map { .tcp(host: "127.0.0.1", port: $0) }, masterName: masterName)
-        configuration.commandTimeout = .seconds(2)
+        configuration.commandTimeout = commandTimeout
         return TestEnvironment.connectedClient(configuration)
     }
 
@@ -29,7 +32,7 @@ import Testing
         let master = try TestRedisServer()
         try await master.start()
         let sentinel = try await TestSentinel(monitoring: master.port)
-        let client = sentinelClient(sentinelPorts: [sentinel.port], masterName: "nosuchmaster")
+        let client = sentinelClient(sentinelPorts: [sentinel.port], masterName: "nosuchmaster", commandTimeout: .seconds(2))
         defer { client.close() }
         // Bounded polling: every attempt asks the sentinel and fails; commands fail as unavailable.
         for _ in 0..<20 {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -10,7 +11,7 @@ final class TestSentinel {
     static let masterName = "testmaster"
     let port: Int
     private let directory: URL
-    private var process: Process?
+    private let process: ChildProcess
 
     init(monitoring masterPort: Int) async throws {
         port = try TestRedisServer.freePortForTests()
@@ -26,22 +27,16 @@ final class TestSentinel {
             sentinel monitor \(Self.masterName) 127.0.0.1 \(masterPort) 1
 
             """.write(to: config, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try TestEnvironment.variable("RS_TEST_REDIS_SERVER"))
-        process.arguments = [config.path, "--sentinel"]
-        try process.run()
-        self.process = process
-        let ready = await TestEnvironment.eventually(within: .seconds(10)) {
+        process = try ChildProcess(executable: try TestEnvironment.variable("RS_TEST_REDIS_SERVER"), arguments: [config.path, "--sentinel"])
+        let ready = await TestEnvironment.eventually(within: .seconds(30)) {
             ((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("+monitor master")
         }
         guard ready else { throw TestRedisServer.ServerDidNotStart(log: (try? String(contentsOf: log, encoding: .utf8)) ?? "(no log)") }
     }
 
     deinit {
-        if let process, process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        process.send(SIGKILL)
+        process.waitUntilExit()
         try? FileManager.default.removeItem(at: directory)
     }
 }

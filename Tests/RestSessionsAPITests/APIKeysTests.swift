@@ -88,6 +88,8 @@ import Testing
         var options = RestSessionsAPIOptions()
         options.apiKeys = try Self.keys()
         options.metricsText = { Array("# metrics\n".utf8) }
+        // Ready needs PONG within the deadline: one a loaded machine's Redis meets.
+        options.readinessTimeout = .seconds(30)
         try await APITestContext.with(options: options) { context in
             for path in ["/ping", "/health", "/ready", "/metrics"] {
                 #expect(await context.request(.GET, path).status == 200, "\(path)")
