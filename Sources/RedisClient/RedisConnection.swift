@@ -79,7 +79,9 @@ final class RedisConnection: @unchecked Sendable {
         var logger = logger
         logger[metadataKey: "redis.connection"] = "\(label)"
         self.logger = logger
-        queue = DispatchQueue(label: "rest-sessions.redis.\(label)", target: .global())
+        queue = configuration.usesSharedThreadPool
+            ? DispatchQueue(label: "rest-sessions.redis.\(label)", target: .global(qos: .userInitiated))
+            : DispatchQueue(label: "rest-sessions.redis.\(label)")
         commandTimeout = configuration.commandTimeout.nanoseconds
         connectTimeout = configuration.connectTimeout.nanoseconds
         deadlineTimer = DispatchSource.makeTimerSource(queue: queue)
