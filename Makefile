@@ -4,7 +4,7 @@ BUILD_FLAGS ?=
 RELEASE_FLAGS = -c release
 
 .PHONY: run test build build-release setup-run setup-test setup-e2e test-swift test-e2e clean fuzz fuzz-smoke sanitize
-.PHONY: test-ha test-faults soak test-hostile fuzz-json fuzz-merge
+.PHONY: test-ha test-faults soak test-hostile fuzz-json fuzz-merge sanitize-e2e
 .PHONY: setup-bench bench bench-growth bench-profile
 
 run: setup-run build-release
@@ -102,6 +102,17 @@ sanitize:
 	  scripts/with-test-redis.sh $(SWIFT) test --skip-build --disable-xctest --scratch-path .build-asan --sanitize=address --no-parallel $(SANITIZE_TEST_FLAGS)
 	$(SWIFT) build --build-tests --scratch-path .build-tsan --sanitize=thread
 	scripts/with-test-redis.sh $(SWIFT) test --skip-build --disable-xctest --scratch-path .build-tsan --sanitize=thread --no-parallel $(SANITIZE_TEST_FLAGS)
+
+# The end-to-end suite against the binary built with SANITIZER (address or thread). A report makes
+# the service exit non-zero (ASan at once, LeakSanitizer and TSan at exit), which every test checks
+# when it stops the service.
+SANITIZER ?= address
+SANITIZER_BUILD = $(SWIFT) build --product rest-sessions --scratch-path .build-$(if $(filter thread,$(SANITIZER)),tsan,asan) --sanitize=$(SANITIZER)
+sanitize-e2e: setup-test setup-e2e
+	$(SANITIZER_BUILD)
+	ASAN_OPTIONS=suppressions=$(CURDIR)/scripts/asan-suppressions.txt LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan-suppressions.txt \
+	  scripts/with-test-redis.sh env RS_BINARY="$$($(SANITIZER_BUILD) --show-bin-path)/rest-sessions" \
+	  $(E2E_VENV)/bin/python -m pytest Tests/EndToEnd -p no:cacheprovider -rfE $(E2E_ARGS)
 
 # Reliability (docs/reliability.md): the real binary against Redis processes of the tests' own, on
 # loopback. Each prints its figures (lines starting with FIGURE).

@@ -19,7 +19,9 @@ public final class HTTPServer: Sendable {
         let context = HTTPServerContext(handler: handler, limits: configuration.limits, logger: logger)
         let workerCount = configuration.workerCount > 0 ? configuration.workerCount : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         self.context = context
-        workers = (0..<workerCount).map { HTTPWorker(index: $0, context: context) }
+        workers = (0..<workerCount).map {
+            HTTPWorker(index: $0, context: context, usesSharedThreadPool: configuration.usesSharedThreadPool)
+        }
     }
 
     /// Binds and listens on every address, or on none: throws the first `SocketError`.

@@ -15,10 +15,13 @@ final class HTTPWorker: @unchecked Sendable {
     private static let queueKey = DispatchSpecificKey<Int>()
     private static let readBufferSize = 64 * 1024
 
-    init(index: Int, context: HTTPServerContext) {
+    init(index: Int, context: HTTPServerContext, usesSharedThreadPool: Bool) {
         self.index = index
         self.context = context
-        queue = DispatchQueue(label: "http-server.worker.\(index)", target: .global())
+        let label = "http-server.worker.\(index)"
+        queue = usesSharedThreadPool
+            ? DispatchQueue(label: label, target: .global(qos: .userInitiated))
+            : DispatchQueue(label: label)
         queue.setSpecific(key: Self.queueKey, value: index)
         readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.readBufferSize, alignment: 16)
     }

@@ -93,9 +93,17 @@ public final class RedisClient: Sendable {
 
     /// A dedicated connection in subscribe mode; subscribes again after every reconnect.
     /// onMessage runs on that connection's queue: do not block in it. Messages published while the
-    /// connection is down are lost (Redis pub/sub keeps nothing).
-    public func subscribe(channel: String, onMessage: @escaping @Sendable ([UInt8]) -> Void) {
-        subscriber.subscribe(channel: channel, onMessage: onMessage)
+    /// connection is down are lost (Redis pub/sub keeps nothing): `onStatus` (same queue) hears
+    /// false when the connection is lost and true on every confirmed (re)subscription, so that a
+    /// subscriber can drop what those lost messages would have changed.
+    public func subscribe(channel: String, onMessage: @escaping @Sendable ([UInt8]) -> Void,
+                          onStatus: (@Sendable (_ isSubscribed: Bool) -> Void)? = nil) {
+        subscriber.subscribe(channel: channel, onMessage: onMessage, onStatus: onStatus)
+    }
+
+    /// Commands hiredis holds over all command connections, timed-out ones included.
+    var commandsInFlight: Int {
+        (connections + blockingConnections).reduce(0) { $0 + $1.commandsInFlight }
     }
 
     /// At least one command connection is up.

@@ -30,6 +30,11 @@ public struct RedisConfiguration: Sendable, Hashable {
     /// How much longer than `commandTimeout` a command on the blocking connections may take (the
     /// timeout of the `WAIT` it carries).
     public var blockingCommandExtraTime: Duration = .zero
+    /// Runs the connections on Dispatch's width-limited user-initiated pool (one thread per core)
+    /// instead of a thread each: a caller on that pool (the service's HTTP workers) hands commands
+    /// over and gets replies back mostly without waking another thread; but any long task on the
+    /// pool delays every command, so it is off by default.
+    public var usesSharedThreadPool = false
 
     public init() {}
 }

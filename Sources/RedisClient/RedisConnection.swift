@@ -28,8 +28,8 @@ final class RedisConnection: @unchecked Sendable {
         case closed
     }
 
-    /// Beyond this many unanswered commands the connection fails new ones fast, so memory stays
-    /// bounded while Redis stalls.
+    /// Beyond this many commands in flight (hiredis still holds them, timed out or not) the
+    /// connection fails new ones fast, so memory stays bounded while Redis stalls.
     static let maximumPendingCommands = 100_000
 
     let queue: DispatchQueue
@@ -47,6 +47,16 @@ final class RedisConnection: @unchecked Sendable {
     /// Where the current attempt connects (with Sentinel, what the sentinels named last).
     private var currentEndpoint: RedisConfiguration.Endpoint?
     private var pending = PendingCommands()
+    /// Commands hiredis holds for the current context (their callback in `ac->replies`, their bytes
+    /// perhaps still in `obuf`): pending ones plus timed-out ones whose reply has not come. Only a
+    /// reply or freeing the context releases them, so this, not `pending.count`, bounds memory.
+    private var inFlight = 0
+    /// The last reply on the current context, or when `inFlight` last rose from 0 (the time
+    /// waiting began): no command in flight is younger than an answer would have been.
+    private var lastProgress: UInt64 = 0
+    /// The connection was torn down for silence and no reply has come since: a Redis that stays
+    /// stopped is reported once, not on every reconnect.
+    private var isSilentSinceStall = false
     private var attempt: UInt64 = 0
     private var consecutiveFailures = 0
     private var connectDeadline = UInt64.max
@@ -69,13 +79,18 @@ final class RedisConnection: @unchecked Sendable {
         var logger = logger
         logger[metadataKey: "redis.connection"] = "\(label)"
         self.logger = logger
-        queue = DispatchQueue(label: "rest-sessions.redis.\(label)", target: .global())
+        queue = configuration.usesSharedThreadPool
+            ? DispatchQueue(label: "rest-sessions.redis.\(label)", target: .global(qos: .userInitiated))
+            : DispatchQueue(label: "rest-sessions.redis.\(label)")
         commandTimeout = configuration.commandTimeout.nanoseconds
         connectTimeout = configuration.connectTimeout.nanoseconds
         deadlineTimer = DispatchSource.makeTimerSource(queue: queue)
         deadlineTimer.setEventHandler { [weak self] in self?.deadlineTimerFired() }
         deadlineTimer.activate()
     }
+
+    /// Commands hiredis holds for this connection (tests check that a stall keeps it bounded).
+    var commandsInFlight: Int { queue.sync { inFlight } }
 
     /// At least the set-up (AUTH, SELECT) is done and commands go straight to Redis.
     var isReady: Bool { readyFlag.load(ordering: .relaxed) }
@@ -116,9 +131,9 @@ final class RedisConnection: @unchecked Sendable {
         }
     }
 
-    func subscribe(channel: String, onMessage: @escaping @Sendable ([UInt8]) -> Void) {
+    func subscribe(channel: String, onMessage: @escaping SubscriptionTable.Handler, onStatus: SubscriptionTable.StatusHandler? = nil) {
         queue.async { [self] in
-            guard let index = subscriptions.add(channel: channel, handler: onMessage) else { return }
+            guard let index = subscriptions.add(channel: channel, handler: onMessage, onStatus: onStatus) else { return }
             if let context {
                 issueSubscribe(index, on: context)
             } else if case .idle = state, isStarted {
@@ -157,7 +172,7 @@ final class RedisConnection: @unchecked Sendable {
             completion(.failure(.notConnected))
             return
         }
-        guard pending.count < Self.maximumPendingCommands else {
+        guard inFlight < Self.maximumPendingCommands else {
             completion(.failure(.tooManyPendingCommands))
             return
         }
@@ -173,16 +188,34 @@ final class RedisConnection: @unchecked Sendable {
     /// Hands the command to hiredis under the next pending id.
     private func issue(_ command: RedisCommand, on context: HiredisContext) -> Int32 {
         let privdata = UnsafeMutableRawPointer(bitPattern: UInt(pending.nextID))
-        return command.withArgv { argc, argv, lengths in
+        let status = command.withArgv { argc, argv, lengths in
             redisAsyncCommandArgv(context.pointer, { ac, reply, privdata in
                 RedisConnection.owner(of: ac)?.didReceive(
                     reply?.assumingMemoryBound(to: redisReply.self),
-                    id: UInt64(UInt(bitPattern: privdata)))
+                    id: UInt64(UInt(bitPattern: privdata)), on: ac)
             }, privdata, argc, argv, lengths)
         }
+        if status == REDIS_OK {
+            if inFlight == 0 { lastProgress = DispatchTime.now().uptimeNanoseconds }
+            inFlight += 1
+        }
+        return status
     }
 
-    private func didReceive(_ reply: UnsafeMutablePointer<redisReply>?, id: UInt64) {
+    /// Every reply callback of `issue` runs this, late and NULL ones included (hiredis runs the
+    /// NULL ones while freeing a context, before its cleanup hook: `context` is still that one).
+    private func didReceive(_ reply: UnsafeMutablePointer<redisReply>?, id: UInt64, on ac: UnsafeMutablePointer<redisAsyncContext>?) {
+        if ac == context?.pointer {
+            inFlight -= 1
+            if reply != nil {
+                lastProgress = DispatchTime.now().uptimeNanoseconds
+                if isSilentSinceStall {
+                    isSilentSinceStall = false
+                    consecutiveFailures = 0
+                    logger.notice("Redis answers again", metadata: ["redis.endpoint": "\(currentEndpointDescription)"])
+                }
+            }
+        }
         guard let waiter = pending.remove(id: id) else { return }  // timed out: late reply ignored
         switch waiter {
         case .command(let completion):
@@ -226,7 +259,8 @@ final class RedisConnection: @unchecked Sendable {
 
     // MARK: Deadlines
 
-    /// One timer per connection, at the earliest of the oldest command's deadline and the connect deadline.
+    /// One timer per connection, at the earliest of the oldest command's deadline, the connect
+    /// deadline and the time a silent Redis counts as stalled.
     private func armTimer(at deadline: UInt64) {
         if let timerDeadline, timerDeadline <= deadline { return }
         timerDeadline = deadline
@@ -236,17 +270,35 @@ final class RedisConnection: @unchecked Sendable {
     private func deadlineTimerFired() {
         timerDeadline = nil
         let now = DispatchTime.now().uptimeNanoseconds
+        var handshakeTimedOut = false
         while let waiter = pending.removeExpired(now: now) {
+            if case .handshake = waiter { handshakeTimedOut = true }
             Self.fail(waiter, with: .timedOut)
         }
-        // Handshake commands share the connect deadline, so this also covers a silent AUTH or SELECT.
-        if isConnecting, now >= connectDeadline, let context {
+        if isConnecting, now >= connectDeadline || handshakeTimedOut, let context {
+            // Without the handshake's reply the attempt can never become ready.
             teardownReason = "connect timed out"
+            tearDown(context)
+        }
+        if case .ready = state, let context, inFlight > 0, now &- lastProgress >= stallTimeout {
+            // Timed-out commands stay in hiredis until a reply or a free: a Redis that stopped
+            // answering over a live TCP connection (SIGSTOP, DEBUG SLEEP, a blackhole) must be left.
+            teardownReason = "Redis answered nothing for \(stallTimeout / 1_000_000) ms"
+            if isSilentSinceStall {
+                consecutiveFailures += 1  // still stopped: back off further, and say so only once
+            }
+            isSilentSinceStall = true
             tearDown(context)
         }
         if let oldest = pending.oldestDeadline { armTimer(at: oldest) }
         if isConnecting, connectDeadline != .max { armTimer(at: connectDeadline) }
+        if case .ready = state, inFlight > 0 { armTimer(at: lastProgress &+ stallTimeout) }
     }
+
+    /// Silence that tears a connection down: its oldest command in flight is past its deadline
+    /// and a further commandTimeout has passed without any reply. A slow Redis whose replies still
+    /// arrive keeps moving `lastProgress` and is never torn down.
+    private var stallTimeout: UInt64 { commandTimeout &* 2 }
 
     // MARK: Connecting
 
@@ -301,12 +353,17 @@ final class RedisConnection: @unchecked Sendable {
         self.context = context
         installHooks(on: pointer)
 
-        connectDeadline = DispatchTime.now().uptimeNanoseconds &+ connectTimeout
+        inFlight = 0
+        let now = DispatchTime.now().uptimeNanoseconds
+        connectDeadline = now &+ connectTimeout
         armTimer(at: connectDeadline)
         let handshake = handshakeCommands()
         awaitsHandshake = !handshake.isEmpty
+        // Commands sent during the attempt queue behind the handshake, and only the oldest pending
+        // deadline is watched: a handshake deadline beyond commandTimeout would hold theirs up.
+        let handshakeDeadline = min(connectDeadline, now &+ commandTimeout)
         for (index, (command, requiresMaster)) in handshake.enumerated() where issue(command, on: context) == REDIS_OK {
-            pending.append(.handshake(isLast: index == handshake.count - 1, requiresMaster: requiresMaster), deadline: connectDeadline)
+            pending.append(.handshake(isLast: index == handshake.count - 1, requiresMaster: requiresMaster), deadline: handshakeDeadline)
         }
         for index in subscriptions.indices { issueSubscribe(index, on: context) }
     }
@@ -352,10 +409,13 @@ final class RedisConnection: @unchecked Sendable {
         guard isConnecting else { return }
         let failures = consecutiveFailures
         state = .ready
-        consecutiveFailures = 0
         connectDeadline = .max
         lastFailureReason = nil
+        lastProgress = DispatchTime.now().uptimeNanoseconds
         if role == .commands { readyFlag.store(true, ordering: .relaxed) }
+        // A stopped Redis still completes TCP connects: only a reply shows it is back.
+        if isSilentSinceStall { return }
+        consecutiveFailures = 0
         if failures == 0 {
             logger.notice("Connected to Redis", metadata: ["redis.endpoint": "\(currentEndpointDescription)"])
         } else {
@@ -389,11 +449,14 @@ final class RedisConnection: @unchecked Sendable {
         context.cancelSources(queue: queue)
         self.context = nil
         readyFlag.store(false, ordering: .relaxed)
+        subscriptions.connectionLost()
         switch state {
         case .ready:
-            logger.warning("Lost the connection to Redis; reconnecting", metadata: [
-                "redis.endpoint": "\(currentEndpointDescription)", "redis.reason": "\(reason)",
-            ])
+            if !isSilentSinceStall || consecutiveFailures == 0 {
+                logger.warning("Lost the connection to Redis; reconnecting", metadata: [
+                    "redis.endpoint": "\(currentEndpointDescription)", "redis.reason": "\(reason)",
+                ])
+            }
             scheduleReconnect()
         case .connecting:
             attemptFailed(reason)
@@ -458,12 +521,17 @@ final class RedisConnection: @unchecked Sendable {
     }
 
     private func didReceiveMessage(_ reply: UnsafeMutablePointer<redisReply>, channelIndex: Int) {
-        // ["message", channel, payload]; the ["subscribe", channel, count] confirmations are skipped.
+        // ["message", channel, payload], or the ["subscribe", channel, count] confirmation.
         let node = reply.pointee
         guard node.type == REDIS_REPLY_ARRAY, node.elements == 3,
-              let kind = node.element[0], kind.pointee.type == REDIS_REPLY_STRING,
-              RedisReply.text(of: kind.pointee) == "message",
-              let payload = node.element[2], payload.pointee.type == REDIS_REPLY_STRING
+              let kind = node.element[0], kind.pointee.type == REDIS_REPLY_STRING
+        else { return }
+        let kindText = RedisReply.text(of: kind.pointee)
+        if kindText == "subscribe" {
+            subscriptions.confirm(channelAt: channelIndex)
+            return
+        }
+        guard kindText == "message", let payload = node.element[2], payload.pointee.type == REDIS_REPLY_STRING
         else { return }
         let bytes = Array(UnsafeRawBufferPointer(start: payload.pointee.str, count: payload.pointee.len))
         subscriptions.deliver(bytes, toChannelAt: channelIndex)

@@ -8,9 +8,11 @@ extension SessionStore {
     /// NS:cache that evicts changed and ended sessions.
     public func start() {
         if let cache {
-            redis.subscribe(channel: keyPrefix + "cache") { message in
+            redis.subscribe(channel: keyPrefix + "cache", onMessage: { message in
                 cache.evict(key: String(decoding: message, as: UTF8.self))
-            }
+            }, onStatus: { isSubscribed in
+                cache.subscriptionChanged(isSubscribed: isSubscribed)
+            })
         }
         guard configuration.wipeInterval > 0 else { return }
         let interval = Duration.seconds(wipeInterval)

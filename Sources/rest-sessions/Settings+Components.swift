@@ -27,6 +27,8 @@ extension Settings {
             configuration.blockingConnectionCount = Self.blockingConnectionCount
             configuration.blockingCommandExtraTime = .milliseconds(waitTimeoutMilliseconds)
         }
+        // The service is the pool's only heavy user: see usesSharedThreadPool (README, Performance).
+        configuration.usesSharedThreadPool = true
         return configuration
     }
 
@@ -74,6 +76,7 @@ extension Settings {
         configuration.limits.bodyTimeout = .seconds(headerTimeout)
         configuration.limits.idleTimeout = .seconds(idleTimeout)
         configuration.limits.shutdownGracePeriod = .seconds(shutdownTimeout)
+        configuration.usesSharedThreadPool = true
         return configuration
     }
 }

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from resp import RespClient
+from resp import RedisReplyError, RespClient
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 # Bounds on waiting for something to happen (never timing assertions): generous, since a loaded
@@ -156,7 +156,7 @@ class RedisServer:
         try:
             with RespClient("127.0.0.1", self.port, timeout=1) as client:
                 return client.command("PING") == "PONG"
-        except OSError:
+        except (OSError, RedisReplyError):   # LOADING while it reads its data
             return False
 
     def kill(self):

@@ -81,7 +81,9 @@ def failovers_under_load(scenario, launcher, topology, app, force_failover):
             serving_after(load, time.monotonic(), f"the service to serve again after the switch to {new}")
             if old in topology.servers and topology.servers[old].process.poll() is not None:
                 topology.restart(old)   # comes back and is turned into a replica by the sentinels
-            topology.wait_until_settled(new, replica_count=replicas)
+            # A restarted server is made a replica only after the sentinels have watched it for a
+            # while (and it needs a full sync): more patience than for a switch.
+            topology.wait_until_settled(None, replica_count=replicas, deadline_seconds=90)
         time.sleep(SECONDS_OF_LOAD)
         result = load.stop()
     check_and_report(scenario, result, service, app)

@@ -5,7 +5,7 @@ import subprocess
 from pathlib import Path
 
 from processes import RedisServer, free_port, wait_until
-from resp import RespClient
+from resp import RedisReplyError, RespClient
 
 MASTER_NAME = "rsmaster"
 SENTINEL_COUNT = 3
@@ -23,11 +23,7 @@ class Replica(RedisServer):
 
     def __init__(self, directory, master_port, port=None):
         super().__init__(directory, port)
-        self.master_port = master_port
-
-    def start(self):
-        self.extra_arguments = ["--replicaof", "127.0.0.1", str(self.master_port)]
-        return super().start()
+        self.extra_arguments = ["--replicaof", "127.0.0.1", str(master_port)]
 
 
 class Sentinel:
@@ -53,7 +49,7 @@ class Sentinel:
     def master_port(self):
         try:
             address = self.command("SENTINEL", "get-master-addr-by-name", MASTER_NAME)
-        except OSError:
+        except (OSError, RedisReplyError):
             return None
         return int(address[1]) if address else None
 
@@ -86,8 +82,12 @@ class SentinelTopology:
         return server
 
     def restart(self, port):
-        """Starts a killed server again on its port (the sentinels then make it a replica)."""
-        self.servers[port].start()
+        """Starts a killed server again on its port, as a master of nothing (the replica it was
+        started as may point at a server that is itself a replica now): the sentinels then make it
+        a replica of the current master."""
+        server = self.servers[port]
+        server.extra_arguments = []
+        server.start()
 
     @property
     def sentinel_addresses(self):
@@ -109,14 +109,14 @@ class SentinelTopology:
         try:
             with RespClient("127.0.0.1", port, timeout=1) as client:
                 return client.command("ROLE")[0]
-        except OSError:
+        except (OSError, RedisReplyError):
             return None
 
     def connected_replicas(self, port):
         try:
             with RespClient("127.0.0.1", port, timeout=1) as client:
                 info = client.command("INFO", "replication")
-        except OSError:
+        except (OSError, RedisReplyError):
             return -1
         for line in info.splitlines():
             if line.startswith("connected_slaves:"):
@@ -124,19 +124,26 @@ class SentinelTopology:
         return 0
 
     def wait_until_settled(self, master_port, replica_count, deadline_seconds=30):
-        """Every sentinel names master_port, knows the other sentinels and the replicas are in sync."""
+        """Every sentinel names the same master (master_port, or any when None: on a loaded machine
+        the sentinels may fail over again on their own), knows the other sentinels, and the
+        replicas are in sync. Returns the master's port."""
         def settled():
+            expected = master_port or self.master_port()
+            if not expected:
+                return False
             for sentinel in self.sentinels:
                 try:
-                    if sentinel.master_port() != master_port:
+                    if sentinel.master_port() != expected:
                         return False
                     state = dict(zip(*[iter(sentinel.command("SENTINEL", "master", MASTER_NAME))] * 2))
-                except OSError:
+                except (OSError, RedisReplyError):
                     return False
                 if int(state["num-other-sentinels"]) < SENTINEL_COUNT - 1 or int(state["num-slaves"]) < replica_count:
                     return False
-            return self.role(master_port) == "master" and self.connected_replicas(master_port) >= replica_count
-        wait_until(settled, deadline_seconds, f"the sentinels to agree on master {master_port} with {replica_count} replicas")
+            if self.role(expected) == "master" and self.connected_replicas(expected) >= replica_count:
+                return expected
+            return False
+        return wait_until(settled, deadline_seconds, f"the sentinels to agree on a master with {replica_count} replicas")
 
     def failover(self):
         """SENTINEL FAILOVER (a graceful switch); returns the old master's port."""

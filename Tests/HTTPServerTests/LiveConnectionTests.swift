@@ -17,8 +17,9 @@ import TestSupport
         await live.stop()
     }
 
-    @Test func hundredPipelinedRequestsInOneWriteAreAnsweredInOrder() async throws {
-        let live = try LiveServer()
+    @Test(arguments: [false, true])
+    func hundredPipelinedRequestsInOneWriteAreAnsweredInOrder(onSharedThreadPool: Bool) async throws {
+        let live = try LiveServer { $0.usesSharedThreadPool = onSharedThreadPool }
         let client = try live.client()
         // Every third one finishes later than the ones after it.
         let requests = (0..<100).map { index in

@@ -2,8 +2,11 @@ import RedisClient
 import Testing
 
 @Suite struct CommandTests {
-    @Test func pipelinedBurstMatchesEveryReplyToItsCaller() async throws {
-        let client = TestEnvironment.connectedClient(try TestEnvironment.sharedConfiguration())
+    @Test(arguments: [false, true])
+    func pipelinedBurstMatchesEveryReplyToItsCaller(onSharedThreadPool: Bool) async throws {
+        var configuration = try TestEnvironment.sharedConfiguration()
+        configuration.usesSharedThreadPool = onSharedThreadPool
+        let client = TestEnvironment.connectedClient(configuration)
         defer { client.close() }
         let prefix = TestEnvironment.keyPrefix()
         let count = 10_000

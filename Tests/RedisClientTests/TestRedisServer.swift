@@ -56,6 +56,11 @@ final class TestRedisServer {
         self.process = nil
     }
 
+    /// SIGSTOP / SIGCONT: a Redis that stops answering while its TCP connections stay up.
+    func send(_ signal: Int32) {
+        process?.send(signal)
+    }
+
     struct ServerDidNotStart: Error, CustomStringConvertible {
         let log: String
         var description: String { "redis-server did not start:\n\(log)" }

@@ -38,6 +38,26 @@ import Testing
         second.store.stop()
     }
 
+    @Test func aReconnectedSubscriberDropsWhatItMayHaveMissed() async throws {
+        // A Redis of the test's own: CLIENT KILL TYPE pubsub must not hit other tests' subscribers.
+        let server = try PrivateRedisServer()
+        let first = try await StoreFixture(cacheTime: 60, url: server.url)
+        let second = try await StoreFixture(namespace: first.namespace, cacheTime: 60, url: server.url)
+        first.store.start()
+        try await waitForSubscribers(1, on: first)
+        let token = try await first.create(data: #"{"a":1}"#)
+        let fetched = try #require(try await first.get(token))
+        #expect(try await first.get(token) == fetched)  // cached
+
+        // The change is published while the first instance's subscriber reconnects: it never hears of it.
+        #expect(try await second.command("CLIENT", "KILL", "TYPE", "pubsub").integer == 1)
+        _ = try await second.set(token, #"{"a":2}"#)
+        #expect(try await eventually { try await first.get(token)?.data == #"{"a":2}"# }, "no stale session after the reconnect")
+        try await waitForSubscribers(1, on: first)
+        first.store.stop()
+        withExtendedLifetime(server) {}
+    }
+
     @Test func withoutCacheEveryGetReachesRedis() async throws {
         let fixture = try await StoreFixture()
         let token = try await fixture.create()
