@@ -152,6 +152,7 @@ def table(results):
 
 
 def main():
+    lib.stop_cleanly_on_sigterm()
     lib.raise_descriptor_limit(IDLE_CONNECTIONS + 1000)
     bin_path = lib.build_release(["rest-sessions", "HTTPBench"])
     results = {"started": lib.run_stamp(), "machine": lib.machine_description(),

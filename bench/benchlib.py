@@ -12,6 +12,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -50,6 +51,11 @@ def raise_descriptor_limit(needed):
         if hard != resource.RLIM_INFINITY and hard < needed:
             raise SystemExit("bench: needs %d descriptors, the hard limit is %d (ulimit -Hn)" % (needed, hard))
         resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
+
+
+def stop_cleanly_on_sigterm():
+    """SIGTERM raises SystemExit, so the finally blocks stop the servers this run started."""
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
 
 
 def swift_bin_path():

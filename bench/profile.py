@@ -2,9 +2,9 @@
 """make bench-profile [PROFILE_ROUTE=get|set|create|mixed|fixed]: where the CPU of a request goes.
 
 Runs the release service (or HTTPBench for `fixed`, the HTTP layer alone) with its own Redis,
-drives it with wrk -t2 -c50 for PROFILE_SECONDS (10 s) while `perf record -e cpu-clock -g`
-samples it, and reports the CPU time (user + system, from /proc) each process spent per request:
-the service, redis-server and wrk. CPU time per request is far steadier than req/s on a shared
+drives it with wrk -t2 -c50 for PROFILE_SECONDS (10 s) and reports the CPU time (user + system,
+from /proc) each process spent per request: the service, redis-server and wrk; then samples the
+service with `perf record -e cpu-clock -g` during a second, shorter run. CPU time per request is far steadier than req/s on a shared
 machine (valgrind cannot run Swift's Dispatch threads here, and perf has no hardware counters
 in this VM). The perf data stays in bench/results/ for `perf report -i FILE --no-children`.
 """
@@ -43,6 +43,7 @@ def run_wrk_measured(url, script, pids):
 
 
 def main():
+    lib.stop_cleanly_on_sigterm()
     bin_path = lib.build_release(["rest-sessions", "HTTPBench"])
     redis = lib.Redis()
     server = None
@@ -58,15 +59,16 @@ def main():
             url = server.url
         script = "fixed.lua" if ROUTE == "fixed" else ROUTE + ".lua"
         lib.run_wrk(url, script, 2, environment={"BENCH_SESSIONS": str(SESSIONS)})
+        redis.command("CONFIG", "RESETSTAT")
+        pids = {"service": server.process.pid, "redis": redis.process.pid}
+        result, used = run_wrk_measured(url, script, pids)
+        commandstats = redis.info("commandstats")
         perf_file = os.path.join(lib.RESULTS_DIR, "perf-%s-%s.data" % (ROUTE, lib.run_stamp()))
         os.makedirs(lib.RESULTS_DIR, exist_ok=True)
         perf = subprocess.Popen(["perf", "record", "-e", "cpu-clock", "-F", "1999", "-g", "-o", perf_file,
                                  "-p", str(server.process.pid)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(0.5)
-        redis.command("CONFIG", "RESETSTAT")
-        pids = {"service": server.process.pid, "redis": redis.process.pid}
-        result, used = run_wrk_measured(url, script, pids)
-        commandstats = redis.info("commandstats")
+        lib.run_wrk(url, script, max(2, SECONDS // 2), environment={"BENCH_SESSIONS": str(SESSIONS)})
     finally:
         if perf:
             perf.send_signal(2)
