@@ -10,10 +10,11 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends libhiredis-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# Dependencies first, so a change of the sources alone reuses the resolved packages.
+# The manifest names test targets too, and SwiftPM refuses a manifest whose target folders are
+# missing, so Tests/ comes along (only rest-sessions is built).
 COPY Package.swift Package.resolved* ./
-RUN swift package resolve
 COPY Sources ./Sources
+COPY Tests ./Tests
 RUN swift build -c release --static-swift-stdlib --product rest-sessions \
     && install -D "$(swift build -c release --static-swift-stdlib --show-bin-path)/rest-sessions" /out/rest-sessions
 

@@ -33,3 +33,13 @@ def test_image_runs_the_binary_with_the_default_config_file():
 
 def test_health_check_asks_ready():
     assert "GET /ready HTTP/1.1" in re.search(r"HEALTHCHECK [^\n]*\\\n\s+CMD (\[.*\])\n", DOCKERFILE).group(1)
+
+
+def test_builder_copies_every_folder_the_manifest_names():
+    # SwiftPM refuses a manifest whose targets' folders are missing, test targets included.
+    manifest = (REPOSITORY / "Package.swift").read_text()
+    folders = {"Sources"} | ({"Tests"} if re.search(r"\.testTarget\(", manifest) else set())
+    folders |= {path.split("/")[0] for path in re.findall(r'path: "([^"]+)"', manifest)}
+    before_build = DOCKERFILE.split("RUN swift build", 1)[0]
+    copied = set(re.findall(r"^COPY (\S+) \./\S*$", before_build, re.M))
+    assert folders <= copied, f"the builder stage does not copy {sorted(folders - copied)} before building"
