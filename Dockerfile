@@ -10,10 +10,11 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends libhiredis-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# Dependencies first, so a change of the sources alone reuses the resolved packages.
+# The manifest names test targets too, and SwiftPM refuses a manifest whose target folders are
+# missing, so Tests/ comes along (only rest-sessions is built).
 COPY Package.swift Package.resolved* ./
-RUN swift package resolve
 COPY Sources ./Sources
+COPY Tests ./Tests
 RUN swift build -c release --static-swift-stdlib --product rest-sessions \
     && install -D "$(swift build -c release --static-swift-stdlib --show-bin-path)/rest-sessions" /out/rest-sessions
 
@@ -33,9 +34,14 @@ ENV RS_CONFIG=/etc/rest-sessions/rest-sessions.json \
     RS_HOST=0.0.0.0
 USER rest-sessions
 EXPOSE 3000
-# No curl in the image: bash asks /ping over /dev/tcp (200 = Redis answers, 503 = it does not).
+# /ready, not /health: "healthy" here means "can serve sessions" (Redis answers PING within 1 s),
+# which is what compose's `depends_on: condition: service_healthy`, Swarm's routing and load
+# balancers reading Docker's status need; plain Docker never restarts an unhealthy container, so
+# an outage of Redis does not make it restart in a loop. Orchestrators that restart on a failed
+# probe (Kubernetes liveness) should ask /health instead, which only says the process is up.
+# No curl in the image: bash asks over /dev/tcp (200 = ready, 503 = Redis does not answer).
 HEALTHCHECK --interval=15s --timeout=3s --start-period=5s --retries=3 \
-    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${RS_PORT:-3000} && printf 'GET /ping HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && read -r status <&3 && [[ $status == 'HTTP/1.1 200'* ]]"]
+    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${RS_PORT:-3000} && printf 'GET /ready HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && read -r status <&3 && [[ $status == 'HTTP/1.1 200'* ]]"]
 # SIGTERM (docker stop) drains in-flight requests and exits 0.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/usr/local/bin/rest-sessions"]

@@ -3,8 +3,9 @@ SWIFT ?= swift
 BUILD_FLAGS ?=
 RELEASE_FLAGS = -c release
 
-.PHONY: run test build build-release setup-run setup-test setup-e2e test-swift test-e2e clean fuzz fuzz-smoke sanitize \
-	setup-bench bench bench-growth bench-profile
+.PHONY: run test build build-release setup-run setup-test setup-e2e test-swift test-e2e clean fuzz fuzz-smoke sanitize
+.PHONY: test-ha test-faults soak test-hostile fuzz-json fuzz-merge sanitize-e2e
+.PHONY: setup-bench bench bench-growth bench-profile
 
 run: setup-run build-release
 	scripts/ensure-redis.sh
@@ -70,15 +71,75 @@ fuzz:
 fuzz-smoke:
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=60
 
+# Fuzzing the JSON body path: JSONText's parser and writer and the store's d rules (no Redis).
+# Its own scratch path: testability (the d rules are internal) changes every module's flags.
+FUZZ_JSON_BUILD = $(SWIFT) build --scratch-path .build-fuzz-json --product JSONBodyFuzz -Xswiftc -sanitize=fuzzer,address \
+	-Xswiftc -DFUZZING -Xswiftc -enable-experimental-feature -Xswiftc Extern -Xswiftc -enable-testing
+fuzz-json:
+	$(FUZZ_JSON_BUILD)
+	mkdir -p .build-fuzz-json/corpus .build-fuzz-json/artifacts
+	"$$($(FUZZ_JSON_BUILD) --show-bin-path)/JSONBodyFuzz" -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 \
+		-rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=.build-fuzz-json/artifacts/ \
+		-dict=Sources/JSONBodyFuzz/json.dict .build-fuzz-json/corpus Sources/JSONBodyFuzz/Corpus
+
+# Folds what long runs found into the repository's seed corpora, minimised (a merge keeps only
+# inputs that add coverage; set_cover_merge picks a small set that covers it all).
+fuzz-merge:
+	$(FUZZ_BUILD)
+	$(FUZZ_JSON_BUILD)
+	"$$($(FUZZ_BUILD) --show-bin-path)/HTTPParserFuzz" -set_cover_merge=1 -max_len=8192 Sources/HTTPParserFuzz/Corpus .build-fuzz/corpus
+	"$$($(FUZZ_JSON_BUILD) --show-bin-path)/JSONBodyFuzz" -set_cover_merge=1 -max_len=4096 Sources/JSONBodyFuzz/Corpus .build-fuzz-json/corpus
+
 # Every test (Swift Testing; XCTest's own runner leaks at exit) under AddressSanitizer, then
 # ThreadSanitizer, with their own scratch paths. SANITIZE_TEST_FLAGS
 # narrows the run, e.g. SANITIZE_TEST_FLAGS="--filter HTTPServerTests".
+# One test at a time: under a sanitizer the tests that start 100,000 commands starve the others for
+# seconds, and the ones that read idle times from Redis's clock then see the clock move.
 SANITIZE_TEST_FLAGS ?=
 sanitize:
 	$(SWIFT) build --build-tests --scratch-path .build-asan --sanitize=address
-	scripts/with-test-redis.sh $(SWIFT) test --skip-build --disable-xctest --scratch-path .build-asan --sanitize=address $(SANITIZE_TEST_FLAGS)
+	ASAN_OPTIONS=suppressions=$(CURDIR)/scripts/asan-suppressions.txt LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan-suppressions.txt \
+	  scripts/with-test-redis.sh $(SWIFT) test --skip-build --disable-xctest --scratch-path .build-asan --sanitize=address --no-parallel $(SANITIZE_TEST_FLAGS)
 	$(SWIFT) build --build-tests --scratch-path .build-tsan --sanitize=thread
-	scripts/with-test-redis.sh $(SWIFT) test --skip-build --disable-xctest --scratch-path .build-tsan --sanitize=thread $(SANITIZE_TEST_FLAGS)
+	scripts/with-test-redis.sh $(SWIFT) test --skip-build --disable-xctest --scratch-path .build-tsan --sanitize=thread --no-parallel $(SANITIZE_TEST_FLAGS)
+
+# The end-to-end suite against the binary built with SANITIZER (address or thread). A report makes
+# the service exit non-zero (ASan at once, LeakSanitizer and TSan at exit), which every test checks
+# when it stops the service.
+SANITIZER ?= address
+SANITIZER_BUILD = $(SWIFT) build --product rest-sessions --scratch-path .build-$(if $(filter thread,$(SANITIZER)),tsan,asan) --sanitize=$(SANITIZER)
+sanitize-e2e: setup-test setup-e2e
+	$(SANITIZER_BUILD)
+	ASAN_OPTIONS=suppressions=$(CURDIR)/scripts/asan-suppressions.txt LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan-suppressions.txt \
+	  scripts/with-test-redis.sh env RS_BINARY="$$($(SANITIZER_BUILD) --show-bin-path)/rest-sessions" \
+	  $(E2E_VENV)/bin/python -m pytest Tests/EndToEnd -p no:cacheprovider -rfE $(E2E_ARGS)
+
+# Reliability (docs/reliability.md): the real binary against Redis processes of the tests' own, on
+# loopback. Each prints its figures (lines starting with FIGURE).
+RELIABILITY_PYTEST = env RS_BINARY="$$($(SWIFT) build --show-bin-path $(BUILD_FLAGS))/rest-sessions" \
+	$(E2E_VENV)/bin/python -m pytest -p no:cacheprovider -rfE -s
+
+# Sentinel failovers under load: longer and more rounds than the short run inside `make test`.
+HA_SECONDS ?= 10
+HA_ROUNDS ?= 3
+test-ha: setup-test setup-e2e
+	$(SWIFT) build --product rest-sessions $(BUILD_FLAGS)
+	RS_HA_SECONDS=$(HA_SECONDS) RS_HA_ROUNDS=$(HA_ROUNDS) scripts/with-test-redis.sh $(RELIABILITY_PYTEST) Tests/EndToEnd/test_ha.py
+
+# Redis killed and stalled under load, slowloris, 10,000 idle connections, vanishing clients.
+test-faults: setup-test setup-e2e
+	$(SWIFT) build --product rest-sessions $(BUILD_FLAGS)
+	scripts/with-test-redis.sh $(RELIABILITY_PYTEST) Tests/Reliability/test_faults.py
+
+# schemathesis over openapi.yaml with its stateful phase, at least 5,000 generated requests.
+test-hostile: setup-test setup-e2e
+	$(SWIFT) build --product rest-sessions $(BUILD_FLAGS)
+	scripts/with-test-redis.sh $(RELIABILITY_PYTEST) Tests/Reliability/test_hostile.py
+
+# Ten minutes of mixed load at 50 connections (RS_SOAK_SECONDS to change); not part of make test.
+soak: setup-test setup-e2e
+	$(SWIFT) build --product rest-sessions $(BUILD_FLAGS)
+	scripts/with-test-redis.sh $(RELIABILITY_PYTEST) Tests/Reliability/test_soak.py
 
 # Benchmarks (README "Performance"); nothing in `make test` measures speed. Each starts its own
 # redis-server and service on free loopback ports and writes bench/results/*.json.

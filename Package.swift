@@ -8,6 +8,10 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+// Layers record metrics through swift-metrics' façade only; the executable bootstraps Prometheus
+// (swift-prometheus brings swift-atomics; naming it here too only makes SwiftPM warn that no target uses it).
+let coreMetrics: Target.Dependency = .product(name: "CoreMetrics", package: "swift-metrics")
+
 let package = Package(
     name: "rest-sessions",
     products: [
@@ -16,29 +20,31 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Debian's hiredis.pc makes SwiftPM warn, so the module map links hiredis itself.
         .systemLibrary(name: "CHiredis"),
         .target(
             name: "RedisClient",
-            dependencies: ["CHiredis", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CHiredis", .product(name: "Logging", package: "swift-log"), coreMetrics],
             swiftSettings: swiftSettings
         ),
         .target(name: "JSONText", swiftSettings: swiftSettings),
         .target(
             name: "SessionStore",
-            dependencies: ["RedisClient", "JSONText", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["RedisClient", "JSONText", .product(name: "Logging", package: "swift-log"), coreMetrics],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "HTTPServer",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: [.product(name: "Logging", package: "swift-log"), coreMetrics],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "RestSessionsAPI",
-            dependencies: ["HTTPServer", "SessionStore", "JSONText", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["HTTPServer", "SessionStore", "JSONText", .product(name: "Logging", package: "swift-log"), coreMetrics],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -47,22 +53,34 @@ let package = Package(
                 "RestSessionsAPI", "HTTPServer", "SessionStore", "RedisClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                coreMetrics, .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
+        // The libFuzzer entry both fuzz targets share.
+        .target(name: "FuzzDriver", swiftSettings: swiftSettings),
         // libFuzzer target for the HTTP request parser: `make fuzz` builds it with -sanitize=fuzzer.
         .executableTarget(
-            name: "HTTPParserFuzz", dependencies: ["HTTPServer"], exclude: ["Corpus", "http.dict"], swiftSettings: swiftSettings
+            name: "HTTPParserFuzz", dependencies: ["HTTPServer", "FuzzDriver"], exclude: ["Corpus", "http.dict"], swiftSettings: swiftSettings
+        ),
+        // libFuzzer target for the JSON body path (JSONText + the store's d rules): `make fuzz-json`.
+        .executableTarget(
+            name: "JSONBodyFuzz", dependencies: ["JSONText", "SessionStore", "FuzzDriver"], exclude: ["Corpus", "json.dict"], swiftSettings: swiftSettings
         ),
         // The HTTP layer alone answering a fixed response: the ceiling `make bench` measures.
         .executableTarget(name: "HTTPBench", dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
-        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
+        // Helpers of the tests that run against Redis: its clock, bounded waits, a private server.
+        .target(name: "TestSupport", dependencies: ["RedisClient"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: swiftSettings),
-        .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "RedisClient", "JSONText"], swiftSettings: swiftSettings),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: swiftSettings),
+        .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "RedisClient", "JSONText", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RestSessionsAPITests",
-            dependencies: ["RestSessionsAPI", "HTTPServer", "SessionStore", "RedisClient", "JSONText"],
+            dependencies: [
+                "RestSessionsAPI", "HTTPServer", "SessionStore", "RedisClient", "JSONText", coreMetrics, "TestSupport",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

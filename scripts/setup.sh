@@ -9,7 +9,7 @@ profile=${1:-run}
 packages=(libhiredis-dev redis-server redis-tools)
 case "$profile" in
   run) ;;
-  test) packages+=(curl python3 python3-venv php-cli php-curl default-jdk-headless nginx) ;;
+  test) packages+=(curl python3 python3-venv php-cli php-curl default-jdk-headless nginx redis-sentinel) ;;
   bench) packages+=(wrk curl python3) ;;
   fuzz) packages+=(libclang-rt-14-dev) ;;
   *) echo "setup.sh: unknown profile '$profile' (run, test, bench, fuzz)" >&2; exit 2 ;;

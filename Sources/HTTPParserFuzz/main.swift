@@ -1,22 +1,8 @@
-// libFuzzer driver for the request parser (`make fuzz`; see README). The fuzz build defines FUZZING
-// and links libFuzzer (-sanitize=fuzzer); SwiftPM gives every executable its own main, so this one
-// hands control to libFuzzer through LLVMFuzzerRunDriver instead of libFuzzer's main.
+// libFuzzer driver for the request parser (`make fuzz`; see README).
 #if FUZZING
-import Glibc
+import FuzzDriver
 
-@_extern(c, "LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ test: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
-
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-let status = runFuzzerDriver(&argc, &argv) { data, count in
-    fuzzRequestParser(data.map(UnsafeRawPointer.init), count)
-}
-exit(status)
+runLibFuzzer { data, count in fuzzRequestParser(data.map(UnsafeRawPointer.init), count) }
 #else
 print("HTTPParserFuzz: build it with `make fuzz` (libFuzzer); a plain build has nothing to run.")
 #endif

@@ -43,6 +43,8 @@ final class HTTPConnection: @unchecked Sendable {
 
     private var lastProgress: UInt64
     private var headStartedAt: UInt64?
+    private var bodyStartedAt: UInt64?
+    private var writeStalledAt: UInt64?
     private var lingerDeadline: UInt64 = 0
 
     /// Unwritten output beyond this stops reading: a client that pipelines without reading its
@@ -50,6 +52,7 @@ final class HTTPConnection: @unchecked Sendable {
     private static let maximumPendingOutputBytes = 256 * 1024
     private static let retainedOutputCapacity = 4096
     private static let lingerDuration: UInt64 = 2_000_000_000
+    private static let readsPerEvent = 4
 
     init(socket: Socket, worker: HTTPWorker, context: HTTPServerContext) {
         self.socket = socket
@@ -76,24 +79,30 @@ final class HTTPConnection: @unchecked Sendable {
 
     // MARK: Input
 
+    /// Reads until the socket would block (a few reads at most, for fairness between connections).
+    /// Reading once is not enough: a reset that arrives together with the last bytes (a client
+    /// vanishing mid-request) raises no further read event, and the connection would be held until
+    /// its header or idle timeout.
     private func readableEvent() {
-        guard phase != .closed else { return }
-        switch socket.receive(into: worker.readBuffer) {
-        case .transferred(let count):
-            lastProgress = Self.now()
-            if phase == .lingering { return }
-            parser.append(UnsafeRawBufferPointer(rebasing: worker.readBuffer[..<count]))
-            parserNeedsBytes = false
-            pump()
-        case .wouldBlock:
-            return
-        case .endOfFile:
-            // As nginx does by default, a client that stops sending has gone: what it still has
-            // coming is dropped rather than kept waiting for handlers (a later respond is ignored).
-            close()
-        case .failed(let error):
-            context.logger.debug("connection read failed", metadata: ["error": "\(error)"])
-            close()
+        for _ in 0..<Self.readsPerEvent {
+            guard phase == .lingering || (phase == .open && !readSuspended) else { return }
+            switch socket.receive(into: worker.readBuffer) {
+            case .transferred(let count):
+                lastProgress = Self.now()
+                if phase == .lingering { continue }
+                parser.append(UnsafeRawBufferPointer(rebasing: worker.readBuffer[..<count]))
+                parserNeedsBytes = false
+                pump()
+            case .wouldBlock:
+                return
+            case .endOfFile:
+                // As nginx does by default, a client that stops sending has gone: what it still has
+                // coming is dropped rather than kept waiting for handlers (a later respond is ignored).
+                return close()
+            case .failed(let error):
+                context.logger.debug("connection read failed", metadata: ["error": "\(error)"])
+                return close()
+            }
         }
     }
 
@@ -130,10 +139,18 @@ final class HTTPConnection: @unchecked Sendable {
         guard phase != .closed else { return }
         updateReadInterest()
         // The header clock runs only while the head is incomplete and we are reading it.
-        if parser.isReceivingHead && !readSuspended && !stopsParsing {
+        // The header clock runs only while the head is incomplete and we are reading it; the body
+        // clock likewise from the end of the head. Neither is reset by progress.
+        let reading = !readSuspended && !stopsParsing
+        if parser.isReceivingHead && reading {
             headStartedAt = headStartedAt ?? Self.now()
         } else {
             headStartedAt = nil
+        }
+        if parser.isReceivingRequest && !parser.isReceivingHead && reading {
+            bodyStartedAt = bodyStartedAt ?? Self.now()
+        } else {
+            bodyStartedAt = nil
         }
         refreshTimer()
     }
@@ -156,6 +173,7 @@ final class HTTPConnection: @unchecked Sendable {
             ))
         case .request(let request, let keepAlive):
             headStartedAt = nil
+            bodyStartedAt = nil
             let keepsAlive = keepAlive && !worker.isShuttingDown
             if !keepsAlive { stopsParsing = true }
             let sequence = firstSequence + slots.count
@@ -295,10 +313,12 @@ final class HTTPConnection: @unchecked Sendable {
             pendingCancellations += 1
             writeSource = source
             writeSourceActive = true
+            writeStalledAt = Self.now()
             source.activate()
             return
         }
         writeSourceActive = wanted
+        writeStalledAt = wanted ? Self.now() : nil
         if wanted { writeSource?.resume() } else { writeSource?.suspend() }
     }
 
@@ -343,11 +363,12 @@ final class HTTPConnection: @unchecked Sendable {
         case .lingering:
             return (.linger, lingerDeadline)
         case .open:
-            if writeSourceActive { return (.write, lastProgress &+ idleTimeout) }
+            // A client that reads its answers a byte at a time gets idleTimeout in all, not per byte.
+            if let writeStalledAt { return (.write, writeStalledAt &+ idleTimeout) }
             if let headStartedAt { return (.head, headStartedAt &+ limits.headerTimeout.nanoseconds) }
             // Waiting for handlers, or not reading until the backlog drains: no client timeout runs.
             if readSuspended || stopsParsing { return nil }
-            if parser.isReceivingRequest { return (.body, lastProgress &+ idleTimeout) }
+            if let bodyStartedAt { return (.body, bodyStartedAt &+ limits.bodyTimeout.nanoseconds) }
             return slots.isEmpty ? (.idle, lastProgress &+ idleTimeout) : nil
         }
     }

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import Synchronization
 
@@ -9,6 +10,8 @@ final class HTTPServerContext: Sendable {
     let logger: Logger
     let connectionCount = Atomic<Int>(0)
     let isShuttingDown = Atomic<Bool>(false)
+    /// The same count for metrics (swift-metrics has no gauge read at scrape time).
+    private let openConnections = Meter(label: "rest_sessions_http_open_connections")
     /// nil once shutdown has completed.
     private let shutdownWaiters = Mutex<[@Sendable () -> Void]?>([])
 
@@ -25,13 +28,17 @@ final class HTTPServerContext: Sendable {
             let (exchanged, original) = connectionCount.compareExchange(
                 expected: current, desired: current + 1, ordering: .relaxed
             )
-            if exchanged { return true }
+            if exchanged {
+                openConnections.increment()
+                return true
+            }
             current = original
         }
         return false
     }
 
     func releaseConnection() {
+        openConnections.decrement()
         let remaining = connectionCount.subtract(1, ordering: .acquiringAndReleasing).newValue
         if remaining == 0 && isShuttingDown.load(ordering: .acquiring) { completeShutdownIfDone() }
     }

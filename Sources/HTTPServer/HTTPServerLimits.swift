@@ -7,7 +7,10 @@ public struct HTTPServerLimits: Sendable, Hashable {
     public var maximumBodyBytes = 64 * 1024
     /// From the first byte of a request to the end of its header section → 408.
     public var headerTimeout: Duration = .seconds(10)
-    /// No request in progress; also the longest a body upload or a response write may stall.
+    /// From the end of a header section to the end of its body → 408. A deadline for the whole
+    /// body, not per byte: a client trickling one byte a minute must not hold a connection for days.
+    public var bodyTimeout: Duration = .seconds(10)
+    /// No request in progress; also the longest a response write may wait for the client to read.
     public var idleTimeout: Duration = .seconds(60)
     /// Connections beyond this are accepted and closed at once.
     public var maximumConnections = 10_000

@@ -54,7 +54,7 @@ extension Socket {
             throw SocketError(operation: "listen on \(path)", errno: ENAMETOOLONG, message: "unusable Unix socket path")
         }
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: pathBytes) }
-        try removeStaleSocketFile(path)
+        try removeStaleSocketFile(path, address: address)
         let socket = try makeSocket(family: AF_UNIX)
         do throws(SocketError) {
             let result = withUnsafePointer(to: &address) {
@@ -71,12 +71,25 @@ extension Socket {
         }
     }
 
-    /// A socket file left by an earlier run would make bind fail; anything that is not a socket is left alone.
-    private static func removeStaleSocketFile(_ path: String) throws(SocketError) {
+    /// A socket file left by an earlier run would make bind fail. One that a running process still
+    /// listens on is not stale: taking it over would silently cut that process off. Anything that is
+    /// not a socket is left alone.
+    private static func removeStaleSocketFile(_ path: String, address: sockaddr_un) throws(SocketError) {
         var status = stat()
         guard lstat(path, &status) == 0 else { return }
         guard status.st_mode & S_IFMT == S_IFSOCK else {
             throw SocketError(operation: "listen on \(path)", errno: EEXIST, message: "path exists and is not a socket")
+        }
+        let probe = try makeSocket(family: AF_UNIX)
+        defer { probe.close() }
+        var address = address
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(probe.descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard connected != 0 else {
+            throw SocketError(operation: "listen on \(path)", errno: EADDRINUSE, message: "another process listens on this socket")
         }
         unlink(path)
     }

@@ -9,7 +9,7 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
     private var keys: [String] = []
     private var values: [JSONValue] = []
     // Position of each key, so lookups and duplicate handling stay linear in the member count.
-    private var positions: [String: Int] = [:]
+    private var positions: [ExactJSONKey: Int] = [:]
 
     public init(_ members: [(key: String, value: JSONValue)]) {
         keys.reserveCapacity(members.count)
@@ -27,27 +27,27 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
     }
 
     public subscript(key: String) -> JSONValue? {
-        guard let position = positions[key] else { return nil }
+        guard let position = positions[ExactJSONKey(key)] else { return nil }
         return values[position]
     }
 
     /// Replaces the value of an existing key in place, or appends a new member.
     public mutating func setValue(_ value: JSONValue, forKey key: String) {
-        if let position = positions[key] {
+        if let position = positions[ExactJSONKey(key)] {
             values[position] = value
         } else {
-            positions[key] = keys.count
+            positions[ExactJSONKey(key)] = keys.count
             keys.append(key)
             values.append(value)
         }
     }
 
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
-        lhs.keys == rhs.keys && lhs.values == rhs.values
+        lhs.keys.lazy.map(ExactJSONKey.init).elementsEqual(rhs.keys.lazy.map(ExactJSONKey.init)) && lhs.values == rhs.values
     }
 
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(keys)
+        for key in keys { hasher.combine(ExactJSONKey(key)) }
         hasher.combine(values)
     }
 }

@@ -9,8 +9,9 @@ struct PendingCommands {
 
     enum Waiter {
         case command(Completion)
-        /// AUTH or SELECT of a connection being set up; `isLast` completes the set-up.
-        case handshake(isLast: Bool)
+        /// AUTH, SELECT or ROLE of a connection being set up; `isLast` completes the set-up;
+        /// `requiresMaster`: the reply is ROLE's, and the server must be a master.
+        case handshake(isLast: Bool, requiresMaster: Bool)
     }
 
     private struct Slot {

@@ -14,18 +14,34 @@ private let ignoreBrokenPipeSignal: Void = {
 }()
 
 /// A Redis client over hiredis's async API: `connectionCount` pipelined command connections used
-/// round-robin, plus one subscriber connection created on the first `subscribe`.
+/// round-robin, `blockingConnectionCount` more for command sequences that may block (`WAIT`), plus
+/// one subscriber connection created on the first `subscribe`. With `sentinel` configured, every
+/// connection finds the master through the sentinels and follows a failover by itself.
 public final class RedisClient: Sendable {
     private let connections: [RedisConnection]
+    private let blockingConnections: [RedisConnection]
     private let subscriber: RedisConnection
+    private let sentinels: SentinelMonitor?
     private let nextConnection = Atomic<UInt>(0)
+    private let metrics = RedisMetrics()
 
     public init(configuration: RedisConfiguration, logger: Logger) {
         _ = ignoreBrokenPipeSignal
+        let sentinels = configuration.sentinel.map { SentinelMonitor(configuration: configuration, sentinel: $0, logger: logger) }
+        self.sentinels = sentinels
         connections = (0..<max(configuration.connectionCount, 1)).map { index in
-            RedisConnection(configuration: configuration, role: .commands, label: "\(index)", logger: logger)
+            RedisConnection(configuration: configuration, role: .commands, label: "\(index)", logger: logger, sentinels: sentinels)
         }
-        subscriber = RedisConnection(configuration: configuration, role: .subscriber, label: "subscriber", logger: logger)
+        var blockingConfiguration = configuration
+        blockingConfiguration.commandTimeout += configuration.blockingCommandExtraTime
+        blockingConnections = (0..<max(configuration.blockingConnectionCount, 0)).map { index in
+            RedisConnection(configuration: blockingConfiguration, role: .commands, label: "blocking-\(index)", logger: logger, sentinels: sentinels)
+        }
+        subscriber = RedisConnection(configuration: configuration, role: .subscriber, label: "subscriber", logger: logger, sentinels: sentinels)
+        sentinels?.watchSwitches { [weak self] endpoint in
+            guard let self else { return }
+            for connection in connections + blockingConnections + [subscriber] { connection.masterMoved(to: endpoint) }
+        }
     }
 
     deinit {
@@ -36,7 +52,8 @@ public final class RedisClient: Sendable {
     /// Commands sent before the first connect attempt has finished wait for it (they fail with
     /// `notConnected` if it fails); while Redis is known to be away they fail fast.
     public func connect() {
-        for connection in connections { connection.connect() }
+        sentinels?.connect()
+        for connection in connections + blockingConnections { connection.connect() }
         subscriber.connect()
     }
 
@@ -47,7 +64,7 @@ public final class RedisClient: Sendable {
             connection.queue.async { completion(.failure(.unsupportedCommand(reason))) }
             return
         }
-        connection.send(command, completion: completion)
+        connection.send(command, completion: metrics.measuring(completion))
     }
 
     public func send(_ command: RedisCommand) async throws(RedisError) -> RedisReply {
@@ -76,9 +93,17 @@ public final class RedisClient: Sendable {
 
     /// A dedicated connection in subscribe mode; subscribes again after every reconnect.
     /// onMessage runs on that connection's queue: do not block in it. Messages published while the
-    /// connection is down are lost (Redis pub/sub keeps nothing).
-    public func subscribe(channel: String, onMessage: @escaping @Sendable ([UInt8]) -> Void) {
-        subscriber.subscribe(channel: channel, onMessage: onMessage)
+    /// connection is down are lost (Redis pub/sub keeps nothing): `onStatus` (same queue) hears
+    /// false when the connection is lost and true on every confirmed (re)subscription, so that a
+    /// subscriber can drop what those lost messages would have changed.
+    public func subscribe(channel: String, onMessage: @escaping @Sendable ([UInt8]) -> Void,
+                          onStatus: (@Sendable (_ isSubscribed: Bool) -> Void)? = nil) {
+        subscriber.subscribe(channel: channel, onMessage: onMessage, onStatus: onStatus)
+    }
+
+    /// Commands hiredis holds over all command connections, timed-out ones included.
+    var commandsInFlight: Int {
+        (connections + blockingConnections).reduce(0) { $0 + $1.commandsInFlight }
     }
 
     /// At least one command connection is up.
@@ -88,19 +113,52 @@ public final class RedisClient: Sendable {
 
     /// Closes every connection; commands still pending fail with connectionLost.
     public func close() {
-        for connection in connections { connection.close() }
+        for connection in connections + blockingConnections { connection.close() }
         subscriber.close()
+        sentinels?.close()
+    }
+
+    /// Sends the commands back to back on one connection (a blocking one when there are any), so
+    /// that each is served after the ones before it on that connection: `WAIT` after a write counts
+    /// the replicas that have that write. completion runs once, with one result per command, in order.
+    public func send(sequence commands: [RedisCommand], completion: @escaping @Sendable ([Result<RedisReply, RedisError>]) -> Void) {
+        let connection = nextReadyConnection(in: blockingConnections.isEmpty ? connections : blockingConnections)
+        if let reason = commands.lazy.compactMap(\.unsupportedReason).first ?? (commands.isEmpty ? "a sequence needs at least one command" : nil) {
+            connection.queue.async { completion(commands.map { _ in .failure(.unsupportedCommand(reason)) }) }
+            return
+        }
+        connection.send(sequence: commands, completion: completion)
+    }
+
+    /// `evaluate`, then `next` right behind it on the same connection (e.g. `WAIT 1 1000`, which
+    /// then waits for this script's writes). Fails if either fails.
+    public func evaluate(_ script: RedisScript, keys: [String], arguments: [String], followedBy next: RedisCommand,
+                         completion: @escaping @Sendable (Result<(script: RedisReply, next: RedisReply), RedisError>) -> Void) {
+        send(sequence: [Self.scriptCommand("EVALSHA", script.sha1, keys: keys, arguments: arguments), next]) { [self] results in
+            if case .failure(let error) = results[0], error.isMissingScript {
+                send(sequence: [Self.scriptCommand("EVAL", script.source, keys: keys, arguments: arguments), next]) {
+                    completion(Self.pair($0))
+                }
+            } else {
+                completion(Self.pair(results))
+            }
+        }
+    }
+
+    private static func pair(_ results: [Result<RedisReply, RedisError>]) -> Result<(script: RedisReply, next: RedisReply), RedisError> {
+        results[0].flatMap { script in results[1].map { (script, $0) } }
     }
 
     /// Round-robin through an atomic counter; a connection that is down is skipped while another is up.
-    private func nextReadyConnection() -> RedisConnection {
-        let count = UInt(connections.count)
+    private func nextReadyConnection(in pool: [RedisConnection]? = nil) -> RedisConnection {
+        let pool = pool ?? connections
+        let count = UInt(pool.count)
         let start = nextConnection.wrappingAdd(1, ordering: .relaxed).oldValue
         for offset in 0..<count {
-            let connection = connections[Int((start &+ offset) % count)]
+            let connection = pool[Int((start &+ offset) % count)]
             if connection.isReady { return connection }
         }
-        return connections[Int(start % count)]
+        return pool[Int(start % count)]
     }
 
     private static func scriptCommand(_ verb: String, _ script: String, keys: [String], arguments: [String]) -> RedisCommand {

@@ -6,6 +6,9 @@ public struct RedisConfiguration: Sendable, Hashable {
     }
 
     public var endpoint: Endpoint = .tcp(host: "127.0.0.1", port: 6379)
+    /// When set, the master is wherever the sentinels say (asked again on every reconnect, and at
+    /// once on a failover), and `endpoint` is not used.
+    public var sentinel: SentinelConfiguration? = nil
     /// With a password: `AUTH username password` (Redis 6 ACL); without: no user name is sent.
     public var username: String? = nil
     public var password: String? = nil
@@ -15,9 +18,18 @@ public struct RedisConfiguration: Sendable, Hashable {
     /// Deadline of one connect attempt, including AUTH and SELECT.
     public var connectTimeout: Duration = .seconds(2)
     public var minimumReconnectDelay: Duration = .milliseconds(50)
-    public var maximumReconnectDelay: Duration = .seconds(2)
+    /// Small enough that service is back within about half a second of Redis being back.
+    public var maximumReconnectDelay: Duration = .milliseconds(500)
     /// Command connections, used round-robin (values below 1 count as 1).
     public var connectionCount: Int = 2
+    /// Connections reserved for `send(sequence:)` and `evaluate(_:keys:arguments:followedBy:)`,
+    /// whose commands may block in Redis (`WAIT`): a blocked connection holds up every command
+    /// pipelined behind it, so plain commands never share these. 0: sequences use the command
+    /// connections.
+    public var blockingConnectionCount: Int = 0
+    /// How much longer than `commandTimeout` a command on the blocking connections may take (the
+    /// timeout of the `WAIT` it carries).
+    public var blockingCommandExtraTime: Duration = .zero
     /// Runs the connections on Dispatch's width-limited user-initiated pool (one thread per core)
     /// instead of a thread each: a caller on that pool (the service's HTTP workers) hands commands
     /// over and gets replies back mostly without waking another thread; but any long task on the

@@ -28,13 +28,15 @@ final class RedisConnection: @unchecked Sendable {
         case closed
     }
 
-    /// Beyond this many unanswered commands the connection fails new ones fast, so memory stays
-    /// bounded while Redis stalls.
+    /// Beyond this many commands in flight (hiredis still holds them, timed out or not) the
+    /// connection fails new ones fast, so memory stays bounded while Redis stalls.
     static let maximumPendingCommands = 100_000
 
     let queue: DispatchQueue
     private let configuration: RedisConfiguration
     private let role: Role
+    /// Where the master is, when Sentinel says so; then every connect attempt asks first.
+    private let sentinels: SentinelMonitor?
     private let logger: Logger
     private let readyFlag = Atomic<Bool>(false)
     private let commandTimeout: UInt64
@@ -42,7 +44,19 @@ final class RedisConnection: @unchecked Sendable {
 
     private var state = State.idle
     private var context: HiredisContext?
+    /// Where the current attempt connects (with Sentinel, what the sentinels named last).
+    private var currentEndpoint: RedisConfiguration.Endpoint?
     private var pending = PendingCommands()
+    /// Commands hiredis holds for the current context (their callback in `ac->replies`, their bytes
+    /// perhaps still in `obuf`): pending ones plus timed-out ones whose reply has not come. Only a
+    /// reply or freeing the context releases them, so this, not `pending.count`, bounds memory.
+    private var inFlight = 0
+    /// The last reply on the current context, or when `inFlight` last rose from 0 (the time
+    /// waiting began): no command in flight is younger than an answer would have been.
+    private var lastProgress: UInt64 = 0
+    /// The connection was torn down for silence and no reply has come since: a Redis that stays
+    /// stopped is reported once, not on every reconnect.
+    private var isSilentSinceStall = false
     private var attempt: UInt64 = 0
     private var consecutiveFailures = 0
     private var connectDeadline = UInt64.max
@@ -58,9 +72,10 @@ final class RedisConnection: @unchecked Sendable {
     /// `connect()` was called: the subscriber connects once it has a channel.
     private var isStarted = false
 
-    init(configuration: RedisConfiguration, role: Role, label: String, logger: Logger) {
+    init(configuration: RedisConfiguration, role: Role, label: String, logger: Logger, sentinels: SentinelMonitor? = nil) {
         self.configuration = configuration
         self.role = role
+        self.sentinels = sentinels
         var logger = logger
         logger[metadataKey: "redis.connection"] = "\(label)"
         self.logger = logger
@@ -73,6 +88,9 @@ final class RedisConnection: @unchecked Sendable {
         deadlineTimer.setEventHandler { [weak self] in self?.deadlineTimerFired() }
         deadlineTimer.activate()
     }
+
+    /// Commands hiredis holds for this connection (tests check that a stall keeps it bounded).
+    var commandsInFlight: Int { queue.sync { inFlight } }
 
     /// At least the set-up (AUTH, SELECT) is done and commands go straight to Redis.
     var isReady: Bool { readyFlag.load(ordering: .relaxed) }
@@ -91,9 +109,31 @@ final class RedisConnection: @unchecked Sendable {
         queue.async { [self] in enqueue(command, completion: completion) }
     }
 
-    func subscribe(channel: String, onMessage: @escaping @Sendable ([UInt8]) -> Void) {
+    /// Hands all the commands to hiredis in one go, so they travel back to back on this connection
+    /// (`WAIT` then counts the writes before it). `completion` gets one result per command, in order.
+    func send(sequence commands: [RedisCommand], completion: @escaping @Sendable ([Result<RedisReply, RedisError>]) -> Void) {
         queue.async { [self] in
-            guard let index = subscriptions.add(channel: channel, handler: onMessage) else { return }
+            // Every completion runs on `queue` (at once, from a reply, or from the deadline timer).
+            let results = ReplyCollector(count: commands.count, completion: completion)
+            for (index, command) in commands.enumerated() {
+                enqueue(command) { results.store($0, at: index) }
+            }
+        }
+    }
+
+    /// Sentinel announced a new master: a connection to another server is dropped (its commands
+    /// fail with `connectionLost`) and reconnects to where the sentinels now point.
+    func masterMoved(to endpoint: RedisConfiguration.Endpoint) {
+        queue.async { [self] in
+            guard let context, currentEndpoint != endpoint else { return }
+            teardownReason = "the sentinels switched the master to \(Self.describe(endpoint))"
+            tearDown(context)
+        }
+    }
+
+    func subscribe(channel: String, onMessage: @escaping SubscriptionTable.Handler, onStatus: SubscriptionTable.StatusHandler? = nil) {
+        queue.async { [self] in
+            guard let index = subscriptions.add(channel: channel, handler: onMessage, onStatus: onStatus) else { return }
             if let context {
                 issueSubscribe(index, on: context)
             } else if case .idle = state, isStarted {
@@ -132,7 +172,7 @@ final class RedisConnection: @unchecked Sendable {
             completion(.failure(.notConnected))
             return
         }
-        guard pending.count < Self.maximumPendingCommands else {
+        guard inFlight < Self.maximumPendingCommands else {
             completion(.failure(.tooManyPendingCommands))
             return
         }
@@ -148,16 +188,34 @@ final class RedisConnection: @unchecked Sendable {
     /// Hands the command to hiredis under the next pending id.
     private func issue(_ command: RedisCommand, on context: HiredisContext) -> Int32 {
         let privdata = UnsafeMutableRawPointer(bitPattern: UInt(pending.nextID))
-        return command.withArgv { argc, argv, lengths in
+        let status = command.withArgv { argc, argv, lengths in
             redisAsyncCommandArgv(context.pointer, { ac, reply, privdata in
                 RedisConnection.owner(of: ac)?.didReceive(
                     reply?.assumingMemoryBound(to: redisReply.self),
-                    id: UInt64(UInt(bitPattern: privdata)))
+                    id: UInt64(UInt(bitPattern: privdata)), on: ac)
             }, privdata, argc, argv, lengths)
         }
+        if status == REDIS_OK {
+            if inFlight == 0 { lastProgress = DispatchTime.now().uptimeNanoseconds }
+            inFlight += 1
+        }
+        return status
     }
 
-    private func didReceive(_ reply: UnsafeMutablePointer<redisReply>?, id: UInt64) {
+    /// Every reply callback of `issue` runs this, late and NULL ones included (hiredis runs the
+    /// NULL ones while freeing a context, before its cleanup hook: `context` is still that one).
+    private func didReceive(_ reply: UnsafeMutablePointer<redisReply>?, id: UInt64, on ac: UnsafeMutablePointer<redisAsyncContext>?) {
+        if ac == context?.pointer {
+            inFlight -= 1
+            if reply != nil {
+                lastProgress = DispatchTime.now().uptimeNanoseconds
+                if isSilentSinceStall {
+                    isSilentSinceStall = false
+                    consecutiveFailures = 0
+                    logger.notice("Redis answers again", metadata: ["redis.endpoint": "\(currentEndpointDescription)"])
+                }
+            }
+        }
         guard let waiter = pending.remove(id: id) else { return }  // timed out: late reply ignored
         switch waiter {
         case .command(let completion):
@@ -168,15 +226,23 @@ final class RedisConnection: @unchecked Sendable {
                 return
             }
             if reply.pointee.type == REDIS_REPLY_ERROR {
-                completion(.failure(.reply(RedisReply.text(of: reply.pointee))))
+                let error = RedisError.fromReply(RedisReply.text(of: reply.pointee))
+                if sentinels != nil, error.isUnavailable {
+                    // A demoted master answers READONLY: ask the sentinels where the master went.
+                    teardownReason = "Redis answered \(error.message.prefix(80)); asking the sentinels for the master"
+                }
+                completion(.failure(error))
             } else {
                 completion(.success(RedisReply(hiredis: reply)))
             }
-        case .handshake(let isLast):
+        case .handshake(let isLast, let requiresMaster):
             guard let reply else { return }
             if reply.pointee.type == REDIS_REPLY_ERROR {
                 // The first refusal says why (a SELECT after a failed AUTH only adds NOAUTH).
                 teardownReason = teardownReason ?? "Redis refused the connection set-up: \(RedisReply.text(of: reply.pointee))"
+            } else if requiresMaster, let role = RedisReply(hiredis: reply).array?.first?.string, role != "master" {
+                // The sentinels' answer was stale (a failover in progress): try again after a backoff.
+                teardownReason = teardownReason ?? "the server the sentinels named is a \(role), not the master"
             } else if isLast {
                 becomeReady()
             }
@@ -193,7 +259,8 @@ final class RedisConnection: @unchecked Sendable {
 
     // MARK: Deadlines
 
-    /// One timer per connection, at the earliest of the oldest command's deadline and the connect deadline.
+    /// One timer per connection, at the earliest of the oldest command's deadline, the connect
+    /// deadline and the time a silent Redis counts as stalled.
     private func armTimer(at deadline: UInt64) {
         if let timerDeadline, timerDeadline <= deadline { return }
         timerDeadline = deadline
@@ -203,25 +270,60 @@ final class RedisConnection: @unchecked Sendable {
     private func deadlineTimerFired() {
         timerDeadline = nil
         let now = DispatchTime.now().uptimeNanoseconds
+        var handshakeTimedOut = false
         while let waiter = pending.removeExpired(now: now) {
+            if case .handshake = waiter { handshakeTimedOut = true }
             Self.fail(waiter, with: .timedOut)
         }
-        // Handshake commands share the connect deadline, so this also covers a silent AUTH or SELECT.
-        if isConnecting, now >= connectDeadline, let context {
+        if isConnecting, now >= connectDeadline || handshakeTimedOut, let context {
+            // Without the handshake's reply the attempt can never become ready.
             teardownReason = "connect timed out"
             tearDown(context)
         }
+        if case .ready = state, let context, inFlight > 0, now &- lastProgress >= stallTimeout {
+            // Timed-out commands stay in hiredis until a reply or a free: a Redis that stopped
+            // answering over a live TCP connection (SIGSTOP, DEBUG SLEEP, a blackhole) must be left.
+            teardownReason = "Redis answered nothing for \(stallTimeout / 1_000_000) ms"
+            if isSilentSinceStall {
+                consecutiveFailures += 1  // still stopped: back off further, and say so only once
+            }
+            isSilentSinceStall = true
+            tearDown(context)
+        }
         if let oldest = pending.oldestDeadline { armTimer(at: oldest) }
-        if isConnecting { armTimer(at: connectDeadline) }
+        if isConnecting, connectDeadline != .max { armTimer(at: connectDeadline) }
+        if case .ready = state, inFlight > 0 { armTimer(at: lastProgress &+ stallTimeout) }
     }
+
+    /// Silence that tears a connection down: its oldest command in flight is past its deadline
+    /// and a further commandTimeout has passed without any reply. A slow Redis whose replies still
+    /// arrive keeps moving `lastProgress` and is never torn down.
+    private var stallTimeout: UInt64 { commandTimeout &* 2 }
 
     // MARK: Connecting
 
     private func startAttempt(isFirst: Bool) {
         attempt &+= 1
         state = .connecting(isFirstAttempt: isFirst)
+        guard let sentinels else { return open(configuration.endpoint) }
+        // The sentinel queries have their own deadlines; open() sets the connect deadline.
+        connectDeadline = .max
+        let attempt = self.attempt
+        sentinels.resolveMaster { [self] result in
+            queue.async { [self] in
+                guard self.attempt == attempt, isConnecting, context == nil else { return }
+                switch result {
+                case .success(let endpoint): open(endpoint)
+                case .failure(let failure): attemptFailed(failure.reason)
+                }
+            }
+        }
+    }
+
+    private func open(_ endpoint: RedisConfiguration.Endpoint) {
+        currentEndpoint = endpoint
         let pointer: UnsafeMutablePointer<redisAsyncContext>?
-        switch configuration.endpoint {
+        switch endpoint {
         case .tcp(let host, let port):
             // hiredis 0.14 resolves the host with getaddrinfo, which blocks for a DNS name that is not
             // in /etc/hosts; IP addresses and local names are immediate.
@@ -239,7 +341,7 @@ final class RedisConnection: @unchecked Sendable {
             attemptFailed(reason)
             return
         }
-        if case .tcp = configuration.endpoint {
+        if case .tcp = endpoint {
             _ = redisEnableKeepAlive(&pointer.pointee.c)  // notices a vanished peer on idle connections
         }
 
@@ -251,27 +353,36 @@ final class RedisConnection: @unchecked Sendable {
         self.context = context
         installHooks(on: pointer)
 
-        connectDeadline = DispatchTime.now().uptimeNanoseconds &+ connectTimeout
+        inFlight = 0
+        let now = DispatchTime.now().uptimeNanoseconds
+        connectDeadline = now &+ connectTimeout
         armTimer(at: connectDeadline)
         let handshake = handshakeCommands()
         awaitsHandshake = !handshake.isEmpty
-        for (index, command) in handshake.enumerated() where issue(command, on: context) == REDIS_OK {
-            pending.append(.handshake(isLast: index == handshake.count - 1), deadline: connectDeadline)
+        // Commands sent during the attempt queue behind the handshake, and only the oldest pending
+        // deadline is watched: a handshake deadline beyond commandTimeout would hold theirs up.
+        let handshakeDeadline = min(connectDeadline, now &+ commandTimeout)
+        for (index, (command, requiresMaster)) in handshake.enumerated() where issue(command, on: context) == REDIS_OK {
+            pending.append(.handshake(isLast: index == handshake.count - 1, requiresMaster: requiresMaster), deadline: handshakeDeadline)
         }
         for index in subscriptions.indices { issueSubscribe(index, on: context) }
     }
 
-    private func handshakeCommands() -> [RedisCommand] {
-        var commands: [RedisCommand] = []
+    /// AUTH, SELECT, and with Sentinel a ROLE that must say "master".
+    private func handshakeCommands() -> [(RedisCommand, requiresMaster: Bool)] {
+        var commands: [(RedisCommand, requiresMaster: Bool)] = []
         if let password = configuration.password {
             if let username = configuration.username {
-                commands.append(RedisCommand("AUTH", username, password))
+                commands.append((RedisCommand("AUTH", username, password), false))
             } else {
-                commands.append(RedisCommand("AUTH", password))
+                commands.append((RedisCommand("AUTH", password), false))
             }
         }
         if configuration.database != 0, role == .commands {
-            commands.append(RedisCommand("SELECT", String(configuration.database)))
+            commands.append((RedisCommand("SELECT", String(configuration.database)), false))
+        }
+        if sentinels != nil {
+            commands.append((RedisCommand("ROLE"), true))
         }
         return commands
     }
@@ -298,15 +409,18 @@ final class RedisConnection: @unchecked Sendable {
         guard isConnecting else { return }
         let failures = consecutiveFailures
         state = .ready
-        consecutiveFailures = 0
         connectDeadline = .max
         lastFailureReason = nil
+        lastProgress = DispatchTime.now().uptimeNanoseconds
         if role == .commands { readyFlag.store(true, ordering: .relaxed) }
+        // A stopped Redis still completes TCP connects: only a reply shows it is back.
+        if isSilentSinceStall { return }
+        consecutiveFailures = 0
         if failures == 0 {
-            logger.notice("Connected to Redis", metadata: ["redis.endpoint": "\(endpointDescription)"])
+            logger.notice("Connected to Redis", metadata: ["redis.endpoint": "\(currentEndpointDescription)"])
         } else {
             logger.notice("Reconnected to Redis", metadata: [
-                "redis.endpoint": "\(endpointDescription)", "redis.failed-attempts": "\(failures)",
+                "redis.endpoint": "\(currentEndpointDescription)", "redis.failed-attempts": "\(failures)",
             ])
         }
     }
@@ -335,11 +449,14 @@ final class RedisConnection: @unchecked Sendable {
         context.cancelSources(queue: queue)
         self.context = nil
         readyFlag.store(false, ordering: .relaxed)
+        subscriptions.connectionLost()
         switch state {
         case .ready:
-            logger.warning("Lost the connection to Redis; reconnecting", metadata: [
-                "redis.endpoint": "\(endpointDescription)", "redis.reason": "\(reason)",
-            ])
+            if !isSilentSinceStall || consecutiveFailures == 0 {
+                logger.warning("Lost the connection to Redis; reconnecting", metadata: [
+                    "redis.endpoint": "\(currentEndpointDescription)", "redis.reason": "\(reason)",
+                ])
+            }
             scheduleReconnect()
         case .connecting:
             attemptFailed(reason)
@@ -352,7 +469,7 @@ final class RedisConnection: @unchecked Sendable {
         consecutiveFailures += 1
         if consecutiveFailures == 1 || reason != lastFailureReason {
             logger.warning("Cannot connect to Redis; retrying with backoff", metadata: [
-                "redis.endpoint": "\(endpointDescription)", "redis.reason": "\(reason)",
+                "redis.endpoint": "\(currentEndpointDescription)", "redis.reason": "\(reason)",
             ])
         }
         lastFailureReason = reason
@@ -372,8 +489,16 @@ final class RedisConnection: @unchecked Sendable {
         }
     }
 
-    private var endpointDescription: String {
-        switch configuration.endpoint {
+    /// The configured endpoint (with Sentinel, not the master's: see `currentEndpointDescription`).
+    var endpointDescription: String { Self.describe(configuration.endpoint) }
+
+    private var currentEndpointDescription: String {
+        if let currentEndpoint { return Self.describe(currentEndpoint) }
+        return configuration.sentinel.map { "master \($0.masterName) via Sentinel" } ?? endpointDescription
+    }
+
+    private static func describe(_ endpoint: RedisConfiguration.Endpoint) -> String {
+        switch endpoint {
         case .tcp(let host, let port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         case .unix(let path): "unix:\(path)"
         }
@@ -396,12 +521,17 @@ final class RedisConnection: @unchecked Sendable {
     }
 
     private func didReceiveMessage(_ reply: UnsafeMutablePointer<redisReply>, channelIndex: Int) {
-        // ["message", channel, payload]; the ["subscribe", channel, count] confirmations are skipped.
+        // ["message", channel, payload], or the ["subscribe", channel, count] confirmation.
         let node = reply.pointee
         guard node.type == REDIS_REPLY_ARRAY, node.elements == 3,
-              let kind = node.element[0], kind.pointee.type == REDIS_REPLY_STRING,
-              RedisReply.text(of: kind.pointee) == "message",
-              let payload = node.element[2], payload.pointee.type == REDIS_REPLY_STRING
+              let kind = node.element[0], kind.pointee.type == REDIS_REPLY_STRING
+        else { return }
+        let kindText = RedisReply.text(of: kind.pointee)
+        if kindText == "subscribe" {
+            subscriptions.confirm(channelAt: channelIndex)
+            return
+        }
+        guard kindText == "message", let payload = node.element[2], payload.pointee.type == REDIS_REPLY_STRING
         else { return }
         let bytes = Array(UnsafeRawBufferPointer(start: payload.pointee.str, count: payload.pointee.len))
         subscriptions.deliver(bytes, toChannelAt: channelIndex)

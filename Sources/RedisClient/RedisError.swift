@@ -5,6 +5,7 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
         case timedOut
         case connectionLost
         case tooManyPendingCommands
+        case notServing
         case reply
         case unsupportedCommand
     }
@@ -27,6 +28,9 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
     public static var tooManyPendingCommands: RedisError {
         RedisError(.tooManyPendingCommands, "too many commands are waiting for Redis")
     }
+    /// Redis answered that it cannot serve the command now: `LOADING` its data set, `READONLY` (a
+    /// replica, e.g. a master just demoted by a failover) or `MASTERDOWN`.
+    public static func notServing(_ message: String) -> RedisError { RedisError(.notServing, message) }
     /// Redis answered with an error reply.
     public static func reply(_ message: String) -> RedisError { RedisError(.reply, message) }
     /// The command cannot work through this client (empty, or changes per-connection state of a pool).
@@ -35,20 +39,27 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Redis is unreachable, too slow or overloaded: the API answers 503.
     public var isUnavailable: Bool {
         switch code {
-        case .notConnected, .timedOut, .connectionLost, .tooManyPendingCommands: true
+        case .notConnected, .timedOut, .connectionLost, .tooManyPendingCommands, .notServing: true
         case .reply, .unsupportedCommand: false
         }
     }
 
     /// True for an error reply from Redis (as opposed to a failure of the client or the connection).
-    public var isReply: Bool { code == .reply }
+    public var isReply: Bool { code == .reply || code == .notServing }
 
     public var description: String {
         switch code {
-        case .reply: "Redis replied with an error: \(message)"
+        case .reply, .notServing: "Redis replied with an error: \(message)"
         default: message
         }
     }
 
     var isMissingScript: Bool { code == .reply && message.hasPrefix("NOSCRIPT") }
+
+    /// The error reply `message` as the client reports it: `notServing` for the replies of a
+    /// server that cannot serve now (they are transient, so the API answers 503), `reply` otherwise.
+    static func fromReply(_ message: String) -> RedisError {
+        let transient = ["LOADING ", "READONLY ", "MASTERDOWN "]
+        return transient.contains(where: message.hasPrefix) ? .notServing(message) : .reply(message)
+    }
 }

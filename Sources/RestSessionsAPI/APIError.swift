@@ -1,4 +1,5 @@
 import HTTPServer
+import SessionStore
 
 /// An error answered as `{"name":"...","message":"..."}` with its status: the API's own errors and
 /// the statuses the HTTP server answers by itself.
@@ -16,6 +17,12 @@ struct APIError: Error, Sendable, Hashable {
         status: .payloadTooLarge, name: "payloadTooLarge", message: "The request body is too large")
     static let redisUnavailable = APIError(
         status: .serviceUnavailable, name: "redisUnavailable", message: "Redis is unavailable")
+    static let unauthorized = APIError(
+        status: .unauthorized, name: "unauthorized", message: "A valid X-Api-Key header is required")
+    static let forbidden = APIError(
+        status: .forbidden, name: "forbidden", message: "This API key does not open this app")
+    static let replicationTimeout = APIError(
+        status: .serviceUnavailable, name: "replicationTimeout", message: SessionStoreError.replicationTimeout.message)
     static let internalError = APIError(
         status: .internalServerError, name: "internalError", message: "An unexpected error occurred")
 

@@ -1,19 +1,19 @@
 import Logging
 
-/// Access lines `METHOD /app/get/<tag> STATUS DURATIONms` at info. Only built when the log level
-/// lets info through, so a quiet service pays nothing for them.
+/// Access lines `METHOD /app/get/<tag> STATUS DURATIONms` at info, with the request id as metadata
+/// (`request-id=...` in the line). Only built when the log level lets info through, so a quiet
+/// service pays nothing for them.
 struct AccessLog: Sendable {
     let logger: Logger
 
     /// Keys the token tags: a tag cannot be recomputed from a token outside this process.
     private static let tagKey = UInt64.random(in: .min ... .max)
 
-    func record(method: String, path: String, status: Int, startedAt start: ContinuousClock.Instant) {
-        let elapsed = ContinuousClock.now - start
+    func record(method: String, path: String, status: Int, elapsed: Duration, requestID: String) {
         let microseconds = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         let fraction = String(microseconds % 1000)
         let duration = "\(microseconds / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)ms"
-        logger.info("\(method) \(path) \(status) \(duration)")
+        logger.info("\(method) \(path) \(status) \(duration)", metadata: ["request-id": "\(requestID)"])
     }
 
     /// The raw path with the token part (if the route has one) replaced by its tag.

@@ -1,18 +1,22 @@
 import HTTPServer
 
-/// One request's way back: sets the JSON content type and writes the access line when enabled.
+/// One request's way back: sets the JSON content type and the request id, counts the answer in the
+/// metrics and writes the access line when enabled.
 struct Reply: Sendable {
     struct AccessEntry: Sendable {
         let log: AccessLog
         let method: String
         let path: String
-        let start: ContinuousClock.Instant
     }
 
     static let jsonHeaders = HTTPHeaders([("Content-Type", "application/json; charset=utf-8")])
     static let textHeaders = HTTPHeaders([("Content-Type", "text/plain; charset=utf-8")])
 
     let respond: @Sendable (HTTPResponse) -> Void
+    let requestID: String
+    let route: RouteName
+    let start: ContinuousClock.Instant
+    let metrics: APIMetrics
     let access: AccessEntry?
 
     func json(_ body: [UInt8], status: HTTPStatus = .ok) {
@@ -26,9 +30,14 @@ struct Reply: Sendable {
     }
 
     func send(_ response: HTTPResponse) {
+        var response = response
+        response.headers.add(name: RequestIDs.headerName, value: requestID)
         respond(response)
+        let elapsed = ContinuousClock.now - start
+        metrics.recordRequest(route: route, status: response.status.code, duration: elapsed)
         if let access {
-            access.log.record(method: access.method, path: access.path, status: response.status.code, startedAt: access.start)
+            access.log.record(
+                method: access.method, path: access.path, status: response.status.code, elapsed: elapsed, requestID: requestID)
         }
     }
 }

@@ -3,14 +3,35 @@ import SessionStore
 
 /// Compact JSON answers, written straight into a byte buffer in the contract's key order.
 enum ResponseBody {
+    /// `{"token":"..."}`, with `"evicted":K` after it when create had max_sessions.
     static func token(_ created: CreatedSession) -> [UInt8] {
         var output = Array(#"{"token":"#.utf8)
         JSONWriter.append(string: created.token, to: &output)
+        if let evicted = created.evicted {
+            output.append(contentsOf: #","evicted":"#.utf8)
+            output.append(contentsOf: String(evicted).utf8)
+        }
         output.append(UInt8(ascii: "}"))
         return output
     }
 
-    /// `{"kill":N}`, `{"activity":N}`.
+    /// rotate: the new token, or `{}` when the session was missing or expired, as get answers.
+    static func rotated(_ rotated: CreatedSession?) -> [UInt8] {
+        rotated.map(token) ?? Array("{}".utf8)
+    }
+
+    /// `{"users":["id",...]}`.
+    static func users(_ ids: [String]) -> [UInt8] {
+        var output = Array(#"{"users":["#.utf8)
+        for (position, id) in ids.enumerated() {
+            if position > 0 { output.append(UInt8(ascii: ",")) }
+            JSONWriter.append(string: id, to: &output)
+        }
+        output.append(contentsOf: "]}".utf8)
+        return output
+    }
+
+    /// `{"kill":N}`, `{"activity":N}`, `{"count":N}`.
     static func count(_ count: Int, named name: StaticString) -> [UInt8] {
         var output: [UInt8] = [UInt8(ascii: "{"), UInt8(ascii: "\"")]
         output.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
@@ -54,7 +75,8 @@ enum ResponseBody {
     }
 
     /// id, r, w, ttl, idle, ip, then no_resave (only when set), then d (only with data, verbatim:
-    /// the store keeps it as compact JSON text, so its numbers come back exactly as sent).
+    /// the store keeps it as compact JSON text, so its numbers come back exactly as sent), then
+    /// expires_in (only for sessions created with max_age).
     private static func append(_ session: Session, to output: inout [UInt8]) {
         output.append(contentsOf: #"{"id":"#.utf8)
         JSONWriter.append(string: session.id, to: &output)
@@ -74,6 +96,10 @@ enum ResponseBody {
         if let data = session.data {
             output.append(contentsOf: #","d":"#.utf8)
             output.append(contentsOf: data.utf8)
+        }
+        if let expiresIn = session.expiresIn {
+            output.append(contentsOf: #","expires_in":"#.utf8)
+            output.append(contentsOf: String(expiresIn).utf8)
         }
         output.append(UInt8(ascii: "}"))
     }

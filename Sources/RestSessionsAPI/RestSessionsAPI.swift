@@ -1,3 +1,4 @@
+import Dispatch
 import HTTPServer
 import JSONText
 import Logging
@@ -6,15 +7,21 @@ import SessionStore
 /// The REST front of the session store: routes, body decoding, JSON rendering, error statuses.
 /// Callbacks end to end: a request costs no Task, and the answer is written on the store's queue.
 public final class RestSessionsAPI: HTTPHandler {
-    private let store: SessionStore
+    let store: SessionStore
     private let logger: Logger
     private let accessLog: AccessLog?
+    let options: RestSessionsAPIOptions
+    let metrics: APIMetrics
+    private let requestIDs = RequestIDs()
 
     /// `accessLog`: write an access line per request at info (pass false when info is not logged).
-    public init(store: SessionStore, logger: Logger, accessLog: Bool) {
+    /// The metrics are made here, with the metrics factory in effect now.
+    public init(store: SessionStore, logger: Logger, accessLog: Bool, options: RestSessionsAPIOptions = RestSessionsAPIOptions()) {
         self.store = store
         self.logger = logger
         self.accessLog = accessLog ? AccessLog(logger: logger) : nil
+        self.options = options
+        metrics = APIMetrics()
     }
 
     public func handle(_ request: HTTPRequest, responder: HTTPResponder) {
@@ -23,14 +30,22 @@ public final class RestSessionsAPI: HTTPHandler {
 
     /// `respond` runs exactly once, on whichever queue the answer is ready.
     func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
+        let start = ContinuousClock.now
         let route = Route(pathSegments: request.pathSegments)
         let reply = Reply(
-            respond: respond,
+            respond: respond, requestID: requestIDs.id(for: request), route: route?.name ?? .unknown, start: start,
+            metrics: metrics,
             access: accessLog.map { log in
                 Reply.AccessEntry(
-                    log: log, method: request.method.rawValue,
-                    path: AccessLog.loggedPath(request.path, tokenPart: route?.tokenPathPart), start: .now)
+                    log: log, method: request.method.rawValue, path: AccessLog.loggedPath(request.path, tokenPart: route?.tokenPathPart))
             })
+        if let apiKeys = options.apiKeys, route?.needsAPIKey ?? true {
+            switch apiKeys.verdict(presentedKey: request.headers["X-Api-Key"], app: route?.app) {
+            case .allowed: break
+            case .unknownKey: return reply.error(.unauthorized)
+            case .otherApp: return reply.error(.forbidden)
+            }
+        }
         guard let route else { return reply.error(.notFound) }
         if request.method == .OPTIONS {
             return reply.send(HTTPResponse(status: .noContent, headers: HTTPHeaders([("Allow", route.allowedMethods)])))
@@ -50,34 +65,66 @@ public final class RestSessionsAPI: HTTPHandler {
         switch route {
         case .create(let app, let id):
             decodingBody(of: request, reply: reply) { data in
-                self.store.create(app: app, id: id, ip: request.query["ip"], ttl: request.query["ttl"], data: data) { result in
+                self.store.create(
+                    app: app, id: id, ip: request.query["ip"], ttl: request.query["ttl"],
+                    maxAge: request.query["max_age"], maxSessions: request.query["max_sessions"], data: data
+                ) { result in
+                    self.metrics.countCreated(result)
                     self.answer(result, reply: reply, render: ResponseBody.token)
                 }
             }
         case .get(let app, let token):
-            store.get(app: app, token: token) { result in self.answer(result, reply: reply, render: ResponseBody.session) }
+            store.get(app: app, token: token, touch: Self.touch(of: request)) { result in
+                self.metrics.countLookup(result, route: .get)
+                self.answer(result, reply: reply, render: ResponseBody.session)
+            }
         case .set(let app, let token):
             decodingBody(of: request, reply: reply) { data in
                 self.store.set(app: app, token: token, data: data) { result in
+                    self.metrics.countLookup(result, route: .set)
                     self.answer(result, reply: reply, render: ResponseBody.session)
                 }
             }
         case .kill(let app, let token):
-            store.kill(app: app, token: token) { result in self.answer(result, reply: reply, render: Self.killCount) }
+            store.kill(app: app, token: token) { result in
+                self.metrics.countKilled(result, route: .kill)
+                self.answer(result, reply: reply, render: Self.killCount)
+            }
         case .activity(let app):
             store.activity(app: app, dt: request.query["dt"]) { result in
                 self.answer(result, reply: reply) { ResponseBody.count($0, named: "activity") }
             }
         case .sessionsOfApp(let app):
-            store.sessionsOfApp(app: app, dt: request.query["dt"]) { result in
+            store.sessionsOfApp(app: app, dt: request.query["dt"], limit: request.query["limit"], offset: request.query["offset"]) { result in
                 self.answer(result, reply: reply, render: ResponseBody.sessions)
             }
         case .sessionsOfId(let app, let id):
-            store.sessionsOfId(app: app, id: id) { result in self.answer(result, reply: reply, render: ResponseBody.sessions) }
+            store.sessionsOfId(app: app, id: id, limit: request.query["limit"], offset: request.query["offset"]) { result in
+                self.answer(result, reply: reply, render: ResponseBody.sessions)
+            }
         case .killSessionsOfId(let app, let id):
-            store.killSessionsOfId(app: app, id: id) { result in self.answer(result, reply: reply, render: Self.killCount) }
+            store.killSessionsOfId(app: app, id: id) { result in
+                self.metrics.countKilled(result, route: .killsoid)
+                self.answer(result, reply: reply, render: Self.killCount)
+            }
         case .killAll(let app):
-            store.killAll(app: app) { result in self.answer(result, reply: reply, render: Self.killCount) }
+            store.killAll(app: app) { result in
+                self.metrics.countKilled(result, route: .killall)
+                self.answer(result, reply: reply, render: Self.killCount)
+            }
+        case .rotate(let app, let token):
+            store.rotate(app: app, token: token) { result in
+                self.metrics.countRotated(result)
+                self.answer(result, reply: reply, render: ResponseBody.rotated)
+            }
+        case .count(let app):
+            store.count(app: app, dt: request.query["dt"]) { result in
+                self.answer(result, reply: reply) { ResponseBody.count($0, named: "count") }
+            }
+        case .users(let app):
+            store.users(app: app, dt: request.query["dt"], limit: request.query["limit"], offset: request.query["offset"]) { result in
+                self.answer(result, reply: reply, render: ResponseBody.users)
+            }
         case .ping:
             store.ping { result in
                 switch result {
@@ -87,7 +134,24 @@ public final class RestSessionsAPI: HTTPHandler {
                     self.fail(with: error, reply: reply)
                 }
             }
+        case .auth(let app):
+            authorize(request, app: app, reply: reply)
+        case .health:
+            reply.json(Self.healthyBody)
+        case .ready:
+            answerReadiness(reply: reply)
+        case .metrics:
+            guard let metricsText = options.metricsText else { return reply.error(.notFound) }
+            reply.send(HTTPResponse(status: .ok, headers: Self.prometheusHeaders, body: metricsText()))
         }
+    }
+
+    /// HEAD on get never counts a read (nobody sees the session); a `touch` value other than
+    /// true/false still gets its 400, so HEAD answers as GET would.
+    private static func touch(of request: HTTPRequest) -> String? {
+        let touch = request.query["touch"]
+        guard request.method == .HEAD else { return touch }
+        return touch == nil || touch == "true" ? "false" : touch
     }
 
     private static func killCount(_ count: Int) -> [UInt8] {
@@ -111,9 +175,11 @@ public final class RestSessionsAPI: HTTPHandler {
 
     /// Validation errors carry the contract's name and message; anything unexpected is logged here
     /// and answered without its details.
-    private func fail(with error: SessionStoreError, reply: Reply) {
+    func fail(with error: SessionStoreError, reply: Reply) {
         if error.isValidationError {
             reply.json(ResponseBody.error(name: error.name, message: error.message), status: .badRequest)
+        } else if error == .replicationTimeout {
+            reply.error(.replicationTimeout)
         } else if error.isRedisUnavailable {
             reply.error(.redisUnavailable)
         } else {

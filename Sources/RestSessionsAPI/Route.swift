@@ -13,16 +13,33 @@ enum Route: Sendable {
     case killSessionsOfId(app: String, id: String)
     case killAll(app: String)
     case ping
+    case rotate(app: String, token: String)
+    case count(app: String)
+    case users(app: String)
+    /// nginx's `auth_request`: 204 for a live session, 401 otherwise.
+    case auth(app: String)
+    case health
+    case ready
+    case metrics
 
     init?(pathSegments segments: [String]) {
         switch segments.count {
-        case 1 where segments[0] == "ping":
-            self = .ping
+        case 1:
+            switch segments[0] {
+            case "ping": self = .ping
+            case "health": self = .health
+            case "ready": self = .ready
+            case "metrics": self = .metrics
+            default: return nil
+            }
         case 2:
             switch segments[1] {
+            case "auth": self = .auth(app: segments[0])
             case "activity": self = .activity(app: segments[0])
             case "soapp": self = .sessionsOfApp(app: segments[0])
             case "killall": self = .killAll(app: segments[0])
+            case "count": self = .count(app: segments[0])
+            case "users": self = .users(app: segments[0])
             default: return nil
             }
         case 3:
@@ -34,6 +51,7 @@ enum Route: Sendable {
             case "kill": self = .kill(app: app, token: parameter)
             case "soid": self = .sessionsOfId(app: app, id: parameter)
             case "killsoid": self = .killSessionsOfId(app: app, id: parameter)
+            case "rotate": self = .rotate(app: app, token: parameter)
             default: return nil
             }
         default:
@@ -45,8 +63,8 @@ enum Route: Sendable {
     var method: HTTPMethod {
         switch self {
         case .create: .PUT
-        case .set: .POST
-        case .get, .activity, .sessionsOfApp, .sessionsOfId, .ping: .GET
+        case .set, .rotate: .POST
+        case .get, .activity, .sessionsOfApp, .sessionsOfId, .ping, .count, .users, .auth, .health, .ready, .metrics: .GET
         case .kill, .killSessionsOfId, .killAll: .DELETE
         }
     }
@@ -63,7 +81,7 @@ enum Route: Sendable {
     /// The index in the raw path's `/`-separated parts of a token, hidden in access lines.
     var tokenPathPart: Int? {
         switch self {
-        case .get, .set, .kill: 3
+        case .get, .set, .kill, .rotate: 3
         default: nil
         }
     }

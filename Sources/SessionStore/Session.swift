@@ -13,8 +13,13 @@ public struct Session: Sendable, Hashable {
     public var noResave: Bool
     /// `d`: the stored compact JSON object text, verbatim, nil when the session has no data.
     public var data: String?
+    /// `expires_in`: seconds until the absolute end of a session created with max_age, else nil.
+    public var expiresIn: Int?
 
-    public init(id: String, reads: Int, writes: Int, ttl: Int, idle: Int, ip: String, noResave: Bool, data: String?) {
+    public init(
+        id: String, reads: Int, writes: Int, ttl: Int, idle: Int, ip: String, noResave: Bool, data: String?,
+        expiresIn: Int? = nil
+    ) {
         self.id = id
         self.reads = reads
         self.writes = writes
@@ -23,5 +28,6 @@ public struct Session: Sendable, Hashable {
         self.ip = ip
         self.noResave = noResave
         self.data = data
+        self.expiresIn = expiresIn
     }
 }

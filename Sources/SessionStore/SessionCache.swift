@@ -14,6 +14,8 @@ final class SessionCache: Sendable {
         var entries: LeastRecentlyUsedCache<String, Entry>
         /// Counts evictions, so a reply fetched before an eviction is not stored after it.
         var evictions: UInt64 = 0
+        /// The NS:cache subscriber connection is down: evictions would be lost, so the cache is bypassed.
+        var isBlind = false
     }
 
     private let lifetime: Duration
@@ -27,10 +29,11 @@ final class SessionCache: Sendable {
     func session(forKey key: String) -> Session? {
         let now = ContinuousClock.now
         return state.withLock { state in
-            guard let entry = state.entries.value(forKey: key) else { return nil }
+            guard !state.isBlind, let entry = state.entries.value(forKey: key) else { return nil }
             let age = now - entry.fetched
-            // Also stop serving a session that must have expired in Redis since it was fetched.
-            guard age < lifetime, age <= .seconds(entry.session.ttl - entry.session.idle) else {
+            // Also stop serving a session that must have expired in Redis (idle or absolute) since it was fetched.
+            let remaining = min(entry.session.ttl - entry.session.idle, entry.session.expiresIn ?? .max)
+            guard age < lifetime, age <= .seconds(remaining) else {
                 state.entries.removeValue(forKey: key)
                 return nil
             }
@@ -47,8 +50,18 @@ final class SessionCache: Sendable {
         let now = ContinuousClock.now
         state.withLock { state in
             // An eviction during the fetch may concern this very session: keep it out.
-            guard state.evictions == evictionsBefore else { return }
+            guard state.evictions == evictionsBefore, !state.isBlind else { return }
             state.entries.setValue(Entry(session: session, fetched: now), forKey: key)
+        }
+    }
+
+    /// The NS:cache subscription was lost (false) or (re)confirmed (true). Messages published
+    /// between the two are lost, so every entry goes either way, and nothing is cached in between.
+    func subscriptionChanged(isSubscribed: Bool) {
+        state.withLock { state in
+            state.evictions &+= 1
+            state.isBlind = !isSubscribed
+            state.entries = LeastRecentlyUsedCache(capacity: state.entries.capacity)
         }
     }
 

@@ -1,25 +1,21 @@
 import RedisClient
 
 /// Turns script replies into values directly, without an intermediate representation.
-/// A session travels as [id, r, w, ttl, idle, ip, no_resave 0/1, d or nil] (see session_reply).
+/// A session travels as [id, r, w, ttl, idle, ip, no_resave 0/1, d or nil, expires_in or nil]
+/// (see session_reply).
 enum SessionReplyDecoder {
     static func session(_ reply: RedisReply) throws(SessionStoreError) -> Session? {
         if case .null = reply { return nil }
-        guard case .array(let fields) = reply, fields.count == 8,
+        guard case .array(let fields) = reply, fields.count == 9,
               let id = fields[0].string, let reads = fields[1].integer, let writes = fields[2].integer,
               let ttl = fields[3].integer, let idle = fields[4].integer, let ip = fields[5].string,
               let noResave = fields[6].integer
         else { throw unexpected(reply) }
-        let data: String?
-        if case .null = fields[7] {
-            data = nil
-        } else {
-            guard let text = fields[7].string else { throw unexpected(reply) }
-            data = text
-        }
+        let data = try optional(fields[7], of: reply, \.string)
+        let expiresIn = try optional(fields[8], of: reply, \.integer)
         return Session(
             id: id, reads: Int(reads), writes: Int(writes), ttl: Int(ttl), idle: Int(idle), ip: ip,
-            noResave: noResave == 1, data: data
+            noResave: noResave == 1, data: data, expiresIn: expiresIn.map { Int($0) }
         )
     }
 
@@ -34,6 +30,17 @@ enum SessionReplyDecoder {
         return sessions
     }
 
+    static func strings(_ reply: RedisReply) throws(SessionStoreError) -> [String] {
+        guard case .array(let elements) = reply else { throw unexpected(reply) }
+        var strings: [String] = []
+        strings.reserveCapacity(elements.count)
+        for element in elements {
+            guard let string = element.string else { throw unexpected(reply) }
+            strings.append(string)
+        }
+        return strings
+    }
+
     static func count(_ reply: RedisReply) throws(SessionStoreError) -> Int {
         guard let value = reply.integer else { throw unexpected(reply) }
         return Int(value)
@@ -45,6 +52,15 @@ enum SessionReplyDecoder {
             throw unexpected(reply)
         }
         return (Int(done), Int(examined))
+    }
+
+    /// A field the script leaves out as Lua false (a nil reply), or else of the type `read` takes.
+    private static func optional<Value>(
+        _ field: RedisReply, of reply: RedisReply, _ read: (RedisReply) -> Value?
+    ) throws(SessionStoreError) -> Value? {
+        if case .null = field { return nil }
+        guard let value = read(field) else { throw unexpected(reply) }
+        return value
     }
 
     private static func unexpected(_ reply: RedisReply) -> SessionStoreError {

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import RedisClient
 import Synchronization
@@ -7,9 +8,11 @@ extension SessionStore {
     /// NS:cache that evicts changed and ended sessions.
     public func start() {
         if let cache {
-            redis.subscribe(channel: keyPrefix + "cache") { message in
+            redis.subscribe(channel: keyPrefix + "cache", onMessage: { message in
                 cache.evict(key: String(decoding: message, as: UTF8.self))
-            }
+            }, onStatus: { isSubscribed in
+                cache.subscriptionChanged(isSubscribed: isSubscribed)
+            })
         }
         guard configuration.wipeInterval > 0 else { return }
         let interval = Duration.seconds(wipeInterval)
@@ -54,9 +57,13 @@ extension SessionStore {
         }
     }
 
+    /// Made on the first wipe, after the executable has chosen the metrics backend.
+    private static let wipedSessions = Counter(label: "rest_sessions_sessions_wiped_total")
+
     private func logWipe(_ result: Result<Int, SessionStoreError>) {
         switch result {
         case .success(let removed):
+            Self.wipedSessions.increment(by: removed)
             if removed > 0 { logger.info("Wiped expired sessions", metadata: ["count": "\(removed)"]) }
         case .failure(let error):
             logger.warning("Wipe failed", metadata: ["error": "\(error)"])

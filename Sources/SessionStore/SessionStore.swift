@@ -33,36 +33,57 @@ public final class SessionStore: Sendable {
             : nil
     }
 
+    /// `maxAge`: seconds from now to the session's absolute end (absent: none). `maxSessions`: at
+    /// most that many sessions for the id afterwards, the least recently active ended first; the
+    /// answer then says how many were (`evicted`, else nil).
     public func create(
-        app: String, id: String, ip: String?, ttl: String?, data: JSONValue?,
-        completion: @escaping @Sendable (Result<CreatedSession, SessionStoreError>) -> Void
+        app: String, id: String, ip: String?, ttl: String?, maxAge: String? = nil, maxSessions: String? = nil,
+        data: JSONValue?, completion: @escaping @Sendable (Result<CreatedSession, SessionStoreError>) -> Void
     ) {
         let token = SessionToken.generate()
-        evaluate(SessionScripts.create, completion: completion, decode: { _ in CreatedSession(token: token) }) { () throws(SessionStoreError) in
+        let arguments: [String]
+        let limitsSessions: Bool
+        do throws(SessionStoreError) {
             try SessionValidation.checkApp(app)
             try SessionValidation.checkId(id)
             let ip = try SessionValidation.checkIp(ip)
             let ttl = try SessionValidation.ttl(ttl)
-            var arguments = [keyPrefix, app, token, id, ip, String(ttl)]
-            if let data = try SessionValidation.createData(data) { arguments.append(data) }
-            return arguments
-        }
-    }
-
-    public func get(app: String, token: String, completion: @escaping @Sendable (Result<Session?, SessionStoreError>) -> Void) {
-        let arguments: [String]
-        do throws(SessionStoreError) {
-            arguments = try tokenArguments(app: app, token: token)
+            let maxAge = try SessionValidation.maxAge(maxAge)
+            let maxSessions = try SessionValidation.maxSessions(maxSessions)
+            limitsSessions = maxSessions != nil
+            var validated = [keyPrefix, app, token, id, ip, String(ttl), maxAge.map(String.init) ?? "", maxSessions.map(String.init) ?? ""]
+            if let data = try SessionValidation.createData(data) { validated.append(data) }
+            arguments = validated
         } catch {
             return completion(.failure(error))
         }
-        guard let cache else {
-            return evaluate(SessionScripts.get, arguments, completion: completion, decode: SessionReplyDecoder.session)
+        evaluate(SessionScripts.create, arguments, acknowledged: true, completion: completion) { reply throws(SessionStoreError) in
+            let evicted = try SessionReplyDecoder.count(reply)
+            return CreatedSession(token: token, evicted: limitsSessions ? evicted : nil)
+        }
+    }
+
+    /// `touch`: absent or "true" counts the read and slides the expiry; "false" only reads, and
+    /// always asks Redis (the cache holds what counted reads saw).
+    public func get(
+        app: String, token: String, touch: String? = nil,
+        completion: @escaping @Sendable (Result<Session?, SessionStoreError>) -> Void
+    ) {
+        let arguments: [String]
+        let touches: Bool
+        do throws(SessionStoreError) {
+            arguments = try tokenArguments(app: app, token: token)
+            touches = try SessionValidation.touch(touch)
+        } catch {
+            return completion(.failure(error))
+        }
+        guard let cache, touches else {
+            return evaluate(SessionScripts.get, arguments + [touches ? "1" : "0"], completion: completion, decode: SessionReplyDecoder.session)
         }
         let cacheKey = app + ":" + token
         if let session = cache.session(forKey: cacheKey) { return completion(.success(session)) }
         let evictions = cache.evictionCount
-        evaluate(SessionScripts.get, arguments, completion: completion) { reply throws(SessionStoreError) in
+        evaluate(SessionScripts.get, arguments + ["1"], completion: completion) { reply throws(SessionStoreError) in
             let session = try SessionReplyDecoder.session(reply)
             if let session { cache.insert(session, forKey: cacheKey, fetchedAfterEvictions: evictions) }
             return session
@@ -70,7 +91,7 @@ public final class SessionStore: Sendable {
     }
 
     public func set(app: String, token: String, data: JSONValue?, completion: @escaping @Sendable (Result<Session?, SessionStoreError>) -> Void) {
-        evaluate(SessionScripts.set, completion: completion, decode: SessionReplyDecoder.session) { () throws(SessionStoreError) in
+        evaluate(SessionScripts.set, acknowledged: true, completion: completion, decode: SessionReplyDecoder.session) { () throws(SessionStoreError) in
             var arguments = try tokenArguments(app: app, token: token)
             try SessionValidation.appendUpdate(data, to: &arguments)
             // The script publishes the invalidation; evicting here too spares this instance the wait.
@@ -80,7 +101,7 @@ public final class SessionStore: Sendable {
     }
 
     public func kill(app: String, token: String, completion: @escaping @Sendable (Result<Int, SessionStoreError>) -> Void) {
-        evaluate(SessionScripts.kill, completion: completion, decode: SessionReplyDecoder.count) { () throws(SessionStoreError) in
+        evaluate(SessionScripts.kill, acknowledged: true, completion: completion, decode: SessionReplyDecoder.count) { () throws(SessionStoreError) in
             let arguments = try tokenArguments(app: app, token: token)
             cache?.evict(key: app + ":" + token)
             return arguments
@@ -93,17 +114,47 @@ public final class SessionStore: Sendable {
         }
     }
 
-    /// soapp: the live sessions active in the last dt seconds, most recent first.
-    public func sessionsOfApp(app: String, dt: String?, completion: @escaping @Sendable (Result<[Session], SessionStoreError>) -> Void) {
-        evaluate(SessionScripts.sessionsOfApp, completion: completion, decode: SessionReplyDecoder.sessions) { () throws(SessionStoreError) in
-            try windowArguments(app: app, dt: dt)
+    /// soapp: the live sessions active in the last dt seconds, most recent first. With `limit` or
+    /// `offset`, one page of them (see SessionValidation.page).
+    public func sessionsOfApp(
+        app: String, dt: String?, limit: String? = nil, offset: String? = nil,
+        completion: @escaping @Sendable (Result<[Session], SessionStoreError>) -> Void
+    ) {
+        list(SessionScripts.sessionsOfApp, paged: SessionScripts.sessionsOfAppPage, limit: limit, offset: offset, completion: completion) {
+            () throws(SessionStoreError) in try windowArguments(app: app, dt: dt)
         }
     }
 
-    /// soid: the live sessions of one id; reading them neither counts nor refreshes them.
-    public func sessionsOfId(app: String, id: String, completion: @escaping @Sendable (Result<[Session], SessionStoreError>) -> Void) {
-        evaluate(SessionScripts.sessionsOfId, completion: completion, decode: SessionReplyDecoder.sessions) { () throws(SessionStoreError) in
-            try idArguments(app: app, id: id)
+    /// soid: the live sessions of one id; reading them neither counts nor refreshes them. With
+    /// `limit` or `offset`, one page of them, most recently active first (whole, they are unordered).
+    public func sessionsOfId(
+        app: String, id: String, limit: String? = nil, offset: String? = nil,
+        completion: @escaping @Sendable (Result<[Session], SessionStoreError>) -> Void
+    ) {
+        list(SessionScripts.sessionsOfId, paged: SessionScripts.sessionsOfIdPage, limit: limit, offset: offset, completion: completion) {
+            () throws(SessionStoreError) in try idArguments(app: app, id: id)
+        }
+    }
+
+    /// A listing: the reference's whole one, or, when limit or offset is given, one page from the
+    /// paged script (which takes offset and limit after the listing's arguments).
+    private func list(
+        _ script: RedisScript, paged pagedScript: RedisScript, limit: String?, offset: String?,
+        completion: @escaping @Sendable (Result<[Session], SessionStoreError>) -> Void,
+        validate: () throws(SessionStoreError) -> [String]
+    ) {
+        let arguments: [String]
+        let page: SessionPage?
+        do throws(SessionStoreError) {
+            arguments = try validate()
+            page = try SessionValidation.page(limit: limit, offset: offset)
+        } catch {
+            return completion(.failure(error))
+        }
+        if let page {
+            evaluate(pagedScript, arguments + page.arguments, completion: completion, decode: SessionReplyDecoder.sessions)
+        } else {
+            evaluate(script, arguments, completion: completion, decode: SessionReplyDecoder.sessions)
         }
     }
 
@@ -134,9 +185,10 @@ public final class SessionStore: Sendable {
     }
 
     /// Runs a script with the arguments `validate` builds, or completes at once with the first
-    /// rule `validate` finds broken.
+    /// rule `validate` finds broken. `acknowledged`: a write that answers only once `waitReplicas`
+    /// replicas have it.
     func evaluate<Value>(
-        _ script: RedisScript,
+        _ script: RedisScript, acknowledged: Bool = false,
         completion: @escaping @Sendable (Result<Value, SessionStoreError>) -> Void,
         decode: @escaping @Sendable (RedisReply) throws(SessionStoreError) -> Value,
         validate: () throws(SessionStoreError) -> [String]
@@ -147,27 +199,54 @@ public final class SessionStore: Sendable {
         } catch {
             return completion(.failure(error))
         }
-        evaluate(script, arguments, completion: completion, decode: decode)
+        evaluate(script, arguments, acknowledged: acknowledged, completion: completion, decode: decode)
     }
 
     /// Runs a script and decodes its reply; Redis failures become the store's errors.
+    /// `acknowledged`: a write that answers only once `waitReplicas` replicas have it.
     func evaluate<Value>(
+        _ script: RedisScript, _ arguments: [String], acknowledged: Bool = false,
+        completion: @escaping @Sendable (Result<Value, SessionStoreError>) -> Void,
+        decode: @escaping @Sendable (RedisReply) throws(SessionStoreError) -> Value
+    ) {
+        if acknowledged, configuration.waitReplicas > 0 {
+            return evaluateAcknowledged(script, arguments, completion: completion, decode: decode)
+        }
+        redis.evaluate(script, keys: [], arguments: arguments) { result in
+            completion(result.mapError(self.storeError).flatMap { self.decoded($0, decode) })
+        }
+    }
+
+    /// The script, then `WAIT` on the same connection: the answer is the script's only if enough
+    /// replicas acknowledged its writes in time.
+    private func evaluateAcknowledged<Value>(
         _ script: RedisScript, _ arguments: [String],
         completion: @escaping @Sendable (Result<Value, SessionStoreError>) -> Void,
         decode: @escaping @Sendable (RedisReply) throws(SessionStoreError) -> Value
     ) {
-        redis.evaluate(script, keys: [], arguments: arguments) { result in
-            switch result {
-            case .success(let reply):
-                do throws(SessionStoreError) {
-                    completion(.success(try decode(reply)))
-                } catch {
-                    self.logger.error("Unexpected reply from Redis", metadata: ["error": "\(error.message)"])
-                    completion(.failure(error))
+        let required = configuration.waitReplicas
+        let wait = RedisCommand("WAIT", String(required), String(configuration.waitTimeoutMilliseconds))
+        redis.evaluate(script, keys: [], arguments: arguments, followedBy: wait) { result in
+            completion(result.mapError(self.storeError).flatMap { replies in
+                guard let acknowledged = replies.next.integer, acknowledged >= required else {
+                    self.logger.warning("Too few replicas acknowledged a write", metadata: [
+                        "required": "\(required)", "acknowledged": "\(replies.next)",
+                    ])
+                    return .failure(.replicationTimeout)
                 }
-            case .failure(let error):
-                completion(.failure(self.storeError(error)))
-            }
+                return self.decoded(replies.script, decode)
+            })
+        }
+    }
+
+    private func decoded<Value>(
+        _ reply: RedisReply, _ decode: (RedisReply) throws(SessionStoreError) -> Value
+    ) -> Result<Value, SessionStoreError> {
+        do throws(SessionStoreError) {
+            return .success(try decode(reply))
+        } catch {
+            logger.error("Unexpected reply from Redis", metadata: ["error": "\(error.message)"])
+            return .failure(error)
         }
     }
 
@@ -188,19 +267,19 @@ public final class SessionStore: Sendable {
         }, decode: SessionReplyDecoder.batchCounts)
     }
 
-    private func tokenArguments(app: String, token: String) throws(SessionStoreError) -> [String] {
+    func tokenArguments(app: String, token: String) throws(SessionStoreError) -> [String] {
         try SessionValidation.checkApp(app)
         try SessionValidation.checkToken(token)
         return [keyPrefix, app, token]
     }
 
-    private func idArguments(app: String, id: String) throws(SessionStoreError) -> [String] {
+    func idArguments(app: String, id: String) throws(SessionStoreError) -> [String] {
         try SessionValidation.checkApp(app)
         try SessionValidation.checkId(id)
         return [keyPrefix, app, id]
     }
 
-    private func windowArguments(app: String, dt: String?) throws(SessionStoreError) -> [String] {
+    func windowArguments(app: String, dt: String?) throws(SessionStoreError) -> [String] {
         try SessionValidation.checkApp(app)
         return [keyPrefix, app, String(try SessionValidation.dt(dt))]
     }

@@ -7,6 +7,11 @@ public struct SessionStoreConfiguration: Sendable, Hashable {
     public var cacheTime: Int = 0
     /// Least recently used entries are dropped beyond this count.
     public var cacheMaximumEntries: Int = 5000
+    /// create, set, rotate and kill answer only once this many replicas have their write (`WAIT` on the
+    /// script's connection); fewer in time fail with `replicationTimeout`. 0: no waiting.
+    public var waitReplicas: Int = 0
+    /// How long `WAIT` waits for them, in milliseconds.
+    public var waitTimeoutMilliseconds: Int = 1000
 
     public init() {}
 }

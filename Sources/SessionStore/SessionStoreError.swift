@@ -2,7 +2,7 @@
 /// errors, so the API can put them in the response body as they are.
 public struct SessionStoreError: Error, Sendable, Hashable, CustomStringConvertible {
     private enum Code: String, Sendable, Hashable {
-        case invalidFormat, missingParameter, invalidValue, redisUnavailable, internalError
+        case invalidFormat, missingParameter, invalidValue, redisUnavailable, replicationTimeout, internalError
     }
 
     private let code: Code
@@ -17,8 +17,8 @@ public struct SessionStoreError: Error, Sendable, Hashable, CustomStringConverti
     public var name: String { code.rawValue }
     /// The API answers 400.
     public var isValidationError: Bool { code == .invalidFormat || code == .missingParameter || code == .invalidValue }
-    /// The API answers 503.
-    public var isRedisUnavailable: Bool { code == .redisUnavailable }
+    /// The API answers 503 (`redisUnavailable` or `replicationTimeout`).
+    public var isRedisUnavailable: Bool { code == .redisUnavailable || code == .replicationTimeout }
     public var description: String { "\(name): \(message)" }
 
     public static let invalidApp = SessionStoreError(.invalidFormat, "Invalid app format")
@@ -31,7 +31,16 @@ public struct SessionStoreError: Error, Sendable, Hashable, CustomStringConverti
     public static let invalidDT = SessionStoreError(.invalidValue, "dt must be a positive integer >= 10")
     public static let dataNotObject = SessionStoreError(.invalidValue, "d must be an object")
     public static let dataWithoutKeys = SessionStoreError(.invalidValue, "d must contain at least one key.")
+    public static let invalidMaxAge = SessionStoreError(.invalidValue, "max_age must be a positive integer >= 10")
+    public static let invalidMaxSessions = SessionStoreError(.invalidValue, "max_sessions must be an integer from 1 to 1000")
+    public static let invalidTouch = SessionStoreError(.invalidValue, "touch must be true or false")
+    public static let invalidLimit = SessionStoreError(.invalidValue, "limit must be an integer from 1 to 1000")
+    public static let invalidOffset = SessionStoreError(.invalidValue, "offset must be an integer >= 0")
     public static let redisUnavailable = SessionStoreError(.redisUnavailable, "Redis is unavailable")
+    /// The write was made on the master but fewer replicas than required acknowledged it in time:
+    /// a failover now could lose it, so it is not reported as done.
+    public static let replicationTimeout = SessionStoreError(
+        .replicationTimeout, "Too few Redis replicas acknowledged the write in time")
 
     public static func forbiddenDataType(key: String) -> SessionStoreError {
         SessionStoreError(.invalidValue, "d.\(key) has a forbidden type. Only strings, numbers, boolean and null are allowed.")

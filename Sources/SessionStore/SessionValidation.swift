@@ -10,6 +10,11 @@ enum SessionValidation {
     static let maximumSeconds = 999_999_999_999_999
     static let maximumIdLength = 128
     static let maximumIpLength = 39
+    /// Bounds the evictions one create may do inside its script.
+    static let maximumSessionsPerId = 1000
+    /// Bounds one page of a listing (memory here, time in Redis).
+    static let maximumPageSize = 1000
+    static let defaultPageSize = 100
 
     /// `^[a-zA-Z0-9_-]{3,20}$`
     static func checkApp(_ app: String) throws(SessionStoreError) {
@@ -46,6 +51,43 @@ enum SessionValidation {
     static func dt(_ text: String?) throws(SessionStoreError) -> Int {
         guard let text, let seconds = leadingInteger(text), seconds >= minimumSeconds else { throw .invalidDT }
         return seconds
+    }
+
+    /// Absent or empty: no absolute lifetime.
+    static func maxAge(_ text: String?) throws(SessionStoreError) -> Int? {
+        try optionalInteger(text, in: minimumSeconds...maximumSeconds, else: .invalidMaxAge)
+    }
+
+    /// Absent or empty: no limit on the sessions of one id.
+    static func maxSessions(_ text: String?) throws(SessionStoreError) -> Int? {
+        try optionalInteger(text, in: 1...maximumSessionsPerId, else: .invalidMaxSessions)
+    }
+
+    /// Whether get counts the read and slides the expiry: absent or `true` does, `false` does not.
+    static func touch(_ text: String?) throws(SessionStoreError) -> Bool {
+        switch text {
+        case nil, "true"?: true
+        case "false"?: false
+        default: throw .invalidTouch
+        }
+    }
+
+    /// nil when neither is given: the listing stays the reference's, whole. Otherwise offset
+    /// defaults to 0 and limit to defaultPageSize.
+    static func page(limit: String?, offset: String?) throws(SessionStoreError) -> SessionPage? {
+        let limit = try optionalInteger(limit, in: 1...maximumPageSize, else: .invalidLimit)
+        let offset = try optionalInteger(offset, in: 0...maximumSeconds, else: .invalidOffset)
+        guard limit != nil || offset != nil else { return nil }
+        return SessionPage(offset: offset ?? 0, limit: limit ?? defaultPageSize)
+    }
+
+    /// The optional numeric parameters are read as ttl is (leading integer); absent or empty is nil.
+    private static func optionalInteger(
+        _ text: String?, in range: ClosedRange<Int>, else error: SessionStoreError
+    ) throws(SessionStoreError) -> Int? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let value = leadingInteger(text), range.contains(value) else { throw error }
+        return value
     }
 
     /// JavaScript's `parseInt(text, 10)`: leading white space, an optional sign, then the digits up

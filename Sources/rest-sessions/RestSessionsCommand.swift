@@ -55,6 +55,22 @@ struct RestSessionsCommand: ParsableCommand {
     var idleTimeout: String?
     @Option(help: ArgumentHelp(SettingDefinition.named("shutdown-timeout").help, valueName: "seconds"))
     var shutdownTimeout: String?
+    @Option(help: ArgumentHelp(SettingDefinition.named("auth-cookie").help, valueName: "name"))
+    var authCookie: String?
+    @Option(help: ArgumentHelp(SettingDefinition.named("api-keys").help, valueName: "entries"))
+    var apiKeys: String?
+    @Option(help: ArgumentHelp(SettingDefinition.named("api-keys-file").help, valueName: "path"))
+    var apiKeysFile: String?
+    @Option(help: ArgumentHelp(SettingDefinition.named("sentinels").help, valueName: "host:port,..."))
+    var sentinels: String?
+    @Option(help: ArgumentHelp(SettingDefinition.named("sentinel-master").help, valueName: "name"))
+    var sentinelMaster: String?
+    @Option(help: ArgumentHelp(SettingDefinition.named("sentinel-password").help, valueName: "password"))
+    var sentinelPassword: String?
+    @Option(help: ArgumentHelp(SettingDefinition.named("wait-replicas").help, valueName: "count"))
+    var waitReplicas: String?
+    @Option(help: ArgumentHelp(SettingDefinition.named("wait-timeout-ms").help, valueName: "ms"))
+    var waitTimeoutMs: String?
 
     /// The flags given, by flag name; a test checks that every setting has its flag here.
     var flagValues: [String: String] {
@@ -64,6 +80,9 @@ struct RestSessionsCommand: ParsableCommand {
             ("cache-time", cacheTime), ("cache-max", cacheMax), ("log-level", logLevel),
             ("max-header-bytes", maxHeaderBytes), ("max-body-bytes", maxBodyBytes), ("max-connections", maxConnections),
             ("header-timeout", headerTimeout), ("idle-timeout", idleTimeout), ("shutdown-timeout", shutdownTimeout),
+            ("auth-cookie", authCookie), ("api-keys", apiKeys), ("api-keys-file", apiKeysFile),
+            ("sentinels", sentinels), ("sentinel-master", sentinelMaster), ("sentinel-password", sentinelPassword),
+            ("wait-replicas", waitReplicas), ("wait-timeout-ms", waitTimeoutMs),
         ]
         return Dictionary(uniqueKeysWithValues: given.compactMap { name, value in value.map { (name, $0) } })
     }

@@ -28,23 +28,44 @@ final class Service: Sendable {
         } catch {
             Self.exit(code: 2, message: error.message)
         }
+        var apiOptions = RestSessionsAPIOptions()
+        do {
+            apiOptions.apiKeys = try settings.loadAPIKeys()
+        } catch {
+            Self.exit(code: 2, message: error.message)
+        }
+        apiOptions.authCookie = settings.authCookie
+        apiOptions.metricsText = MetricsSetup.bootstrapPrometheus()
         let redis = RedisClient(configuration: redisConfiguration, logger: Logger(label: "rest-sessions.redis"))
         redis.connect()
         let store = SessionStore(redis: redis, configuration: settings.storeConfiguration, logger: Logger(label: "rest-sessions.store"))
         store.start()
         let api = RestSessionsAPI(
-            store: store, logger: Logger(label: "rest-sessions.http"), accessLog: settings.logLevel.includesAccessLog)
+            store: store, logger: Logger(label: "rest-sessions.http"), accessLog: settings.logLevel.includesAccessLog,
+            options: apiOptions)
         let server = HTTPServer(configuration: settings.serverConfiguration, handler: api, logger: Logger(label: "rest-sessions.http"))
+        // Before listening, so the warning is out before the first request can be answered.
+        if apiOptions.apiKeys == nil && settings.listensBeyondLoopback {
+            logger.warning(
+                """
+                INSECURE: listening on \(settings.host), beyond loopback, without API keys: anyone who reaches \
+                port \(settings.port) can read, change and end every session. Set RS_API_KEYS or \
+                RS_API_KEYS_FILE, or keep the port on a private network only your app servers and nginx reach.
+                """)
+        }
         do {
             try server.start()
         } catch {
             Self.exit(code: 1, message: "cannot listen on \(listeningDescription(ports: nil)): \(error)")
         }
+        logFileDescriptorLimit(raised: FileDescriptorLimit.raiseToHardLimit())
         logger.notice(
             "rest-sessions \(RestSessionsCommand.version) listening on \(listeningDescription(ports: server.boundPorts))",
             metadata: [
                 "redis": "\(Self.describe(redisConfiguration))",
                 "namespace": "\(settings.namespace)",
+                "apiKeys": "\(apiOptions.apiKeys.map { "\($0.count) required" } ?? "none")",
+                "wait-replicas": "\(settings.waitReplicas)",
             ])
         let signalSources = installSignalHandlers { signalName in
             self.stop(after: signalName, server: server, store: store, redis: redis)
@@ -84,13 +105,28 @@ final class Service: Sendable {
         return settings.socket.map { "\(tcp) and unix:\($0)" } ?? tcp
     }
 
+    private func logFileDescriptorLimit(raised: (before: UInt64, after: UInt64)?) {
+        guard let raised else {
+            return logger.warning("cannot raise the open file limit (RLIMIT_NOFILE); client connections may be refused early")
+        }
+        let change = raised.after != raised.before ? " (raised from \(raised.before))" : ""
+        logger.notice("open file limit \(raised.after)\(change)")
+    }
+
     /// The endpoint and database, never the credentials.
     private static func describe(_ configuration: RedisConfiguration) -> String {
-        let endpoint = switch configuration.endpoint {
-        case .tcp(let host, let port): "\(host):\(port)"
+        if let sentinel = configuration.sentinel {
+            let sentinels = sentinel.sentinels.map(describe).joined(separator: ",")
+            return "master \(sentinel.masterName) via sentinels \(sentinels) db \(configuration.database)"
+        }
+        return "\(describe(configuration.endpoint)) db \(configuration.database)"
+    }
+
+    private static func describe(_ endpoint: RedisConfiguration.Endpoint) -> String {
+        switch endpoint {
+        case .tcp(let host, let port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         case .unix(let path): "unix:\(path)"
         }
-        return "\(endpoint) db \(configuration.database)"
     }
 
     /// Start-up failures go to stderr even when logging is off (`none`).

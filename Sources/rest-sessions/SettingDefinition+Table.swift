@@ -65,7 +65,7 @@ extension SettingDefinition {
                 expectation: "an integer from 1 to 1000000", kind: .integer(\.maxConnections, allowed: [1...1_000_000])),
             SettingDefinition(
                 fileKey: "headerTimeout", flag: "header-timeout", environmentName: "RS_HEADER_TIMEOUT",
-                summary: "Seconds a client has to send a request's headers (408 after)",
+                summary: "Seconds a client has to send a request's headers, and again its body (408 after)",
                 expectation: "an integer from 1 to 600", kind: .integer(\.headerTimeout, allowed: [1...600])),
             SettingDefinition(
                 fileKey: "idleTimeout", flag: "idle-timeout", environmentName: "RS_IDLE_TIMEOUT",
@@ -75,6 +75,40 @@ extension SettingDefinition {
                 fileKey: "shutdownTimeout", flag: "shutdown-timeout", environmentName: "RS_SHUTDOWN_TIMEOUT",
                 summary: "Seconds in-flight requests get to finish on SIGTERM/SIGINT",
                 expectation: "an integer from 0 to 600", kind: .integer(\.shutdownTimeout, allowed: [0...600])),
+            SettingDefinition(
+                fileKey: "authCookie", flag: "auth-cookie", environmentName: "RS_AUTH_COOKIE",
+                summary: "Cookie holding the session token for GET /:app/auth when the request names none (?cookie=)",
+                expectation: "a cookie name (1 to 64 letters, digits or !#$%&'*+-.^_`|~)", kind: .optionalText(\.authCookie, .cookieName)),
+            SettingDefinition(
+                fileKey: "apiKeys", flag: "api-keys", environmentName: "RS_API_KEYS",
+                summary: "API keys, comma-separated: KEY opens every app, KEY:app1:app2 only those; X-Api-Key then required",
+                expectation: "entries KEY or KEY:app1:app2 separated by commas, a key 16 to 256 visible ASCII characters without ',', ':' or '#'",
+                kind: .optionalText(\.apiKeys, .apiKeyList), isSecret: true),
+            SettingDefinition(
+                fileKey: "apiKeysFile", flag: "api-keys-file", environmentName: "RS_API_KEYS_FILE",
+                summary: "File of API key entries, one per line (blank lines and # comments allowed), in addition to apiKeys",
+                expectation: "a readable file of KEY or KEY:app1:app2 lines", kind: .optionalText(\.apiKeysFile, .apiKeysFile)),
+            SettingDefinition(
+                fileKey: "sentinels", flag: "sentinels", environmentName: "RS_SENTINELS",
+                summary: "Redis Sentinel addresses; the master comes from them (needs sentinelMaster; not with a Redis URL)",
+                expectation: "host:port,host:port,... (1 to 16 sentinels; an IPv6 host in brackets)",
+                kind: .optionalText(\.sentinels, .sentinelList)),
+            SettingDefinition(
+                fileKey: "sentinelMaster", flag: "sentinel-master", environmentName: "RS_SENTINEL_MASTER",
+                summary: "Name of the master the sentinels monitor",
+                expectation: "1 to 128 characters without whitespace", kind: .optionalText(\.sentinelMaster, .sentinelMasterName)),
+            SettingDefinition(
+                fileKey: "sentinelPassword", flag: "sentinel-password", environmentName: "RS_SENTINEL_PASSWORD",
+                summary: "Password of the sentinels themselves (AUTH), not of the master",
+                expectation: "a non-empty password", kind: .optionalText(\.sentinelPassword, .password), isSecret: true),
+            SettingDefinition(
+                fileKey: "waitReplicas", flag: "wait-replicas", environmentName: "RS_WAIT_REPLICAS",
+                summary: "Replicas that must acknowledge each create, set, rotate and kill before it answers (WAIT; 0: none)",
+                expectation: "an integer from 0 to 100", kind: .integer(\.waitReplicas, allowed: [0...100])),
+            SettingDefinition(
+                fileKey: "waitTimeoutMs", flag: "wait-timeout-ms", environmentName: "RS_WAIT_TIMEOUT_MS",
+                summary: "Milliseconds to wait for those acknowledgements (503 replicationTimeout after)",
+                expectation: "an integer from 1 to 60000", kind: .integer(\.waitTimeoutMilliseconds, allowed: [1...60000])),
         ]
     }
 

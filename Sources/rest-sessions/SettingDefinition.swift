@@ -17,6 +17,8 @@ struct SettingDefinition {
     /// What the setting accepts, in words: the end of "expected ..." in error messages.
     let expectation: String
     let kind: Kind
+    /// Error messages say "(value not shown)" instead of quoting the value (API keys).
+    var isSecret = false
 
     /// The setting's value in `settings`, as it appears in help texts; nil when unset.
     func describeValue(in settings: Settings) -> String? {

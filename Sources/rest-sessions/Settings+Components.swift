@@ -4,10 +4,16 @@ import SessionStore
 
 /// The settings translated into each layer's configuration.
 extension Settings {
-    /// The Redis URL, when set, replaces redisHost and redisPort (it was validated at load time).
+    /// Writes that wait for replicas get connections of their own (`WAIT` blocks its connection).
+    static let blockingConnectionCount = 4
+
+    /// The Redis URL, when set, replaces redisHost and redisPort (it was validated at load time);
+    /// sentinels replace all three.
     func redisConfiguration() throws(SettingsError) -> RedisConfiguration {
         var configuration = RedisConfiguration()
-        if let redisURL {
+        if let sentinel = try sentinelConfiguration() {
+            configuration.sentinel = sentinel
+        } else if let redisURL {
             do {
                 configuration = try RedisConfiguration(url: redisURL)
             } catch {
@@ -17,8 +23,35 @@ extension Settings {
             configuration.endpoint = .tcp(host: redisHost, port: redisPort)
         }
         configuration.commandTimeout = .milliseconds(redisTimeoutMilliseconds)
+        if waitReplicas > 0 {
+            configuration.blockingConnectionCount = Self.blockingConnectionCount
+            configuration.blockingCommandExtraTime = .milliseconds(waitTimeoutMilliseconds)
+        }
         // The service is the pool's only heavy user: see usesSharedThreadPool (README, Performance).
         configuration.usesSharedThreadPool = true
+        return configuration
+    }
+
+    /// The sentinels' part, checked as a whole: the sentinels and the master name come together, and
+    /// a Redis URL would name a second, competing master.
+    private func sentinelConfiguration() throws(SettingsError) -> SentinelConfiguration? {
+        guard let sentinels else {
+            if sentinelMaster != nil || sentinelPassword != nil {
+                throw SettingsError(message: "sentinelMaster (RS_SENTINEL_MASTER) and sentinelPassword (RS_SENTINEL_PASSWORD) need sentinels (RS_SENTINELS)")
+            }
+            return nil
+        }
+        guard redisURL == nil else {
+            throw SettingsError(message: "sentinels (RS_SENTINELS) and redisUrl (RS_REDISURL) cannot both be set: with Sentinel the master's address comes from the sentinels")
+        }
+        guard let sentinelMaster else {
+            throw SettingsError(message: "sentinels (RS_SENTINELS) needs sentinelMaster (RS_SENTINEL_MASTER), the name of the monitored master")
+        }
+        guard let endpoints = TextRule.sentinelEndpoints(sentinels) else {
+            throw SettingsError(message: "invalid sentinels \"\(sentinels)\"")
+        }
+        var configuration = SentinelConfiguration(sentinels: endpoints, masterName: sentinelMaster)
+        configuration.password = sentinelPassword
         return configuration
     }
 
@@ -28,6 +61,8 @@ extension Settings {
         configuration.wipeInterval = wipe
         configuration.cacheTime = cacheTime
         configuration.cacheMaximumEntries = cacheMax
+        configuration.waitReplicas = waitReplicas
+        configuration.waitTimeoutMilliseconds = waitTimeoutMilliseconds
         return configuration
     }
 
@@ -38,6 +73,7 @@ extension Settings {
         configuration.limits.maximumBodyBytes = maxBodyBytes
         configuration.limits.maximumConnections = maxConnections
         configuration.limits.headerTimeout = .seconds(headerTimeout)
+        configuration.limits.bodyTimeout = .seconds(headerTimeout)
         configuration.limits.idleTimeout = .seconds(idleTimeout)
         configuration.limits.shutdownGracePeriod = .seconds(shutdownTimeout)
         configuration.usesSharedThreadPool = true

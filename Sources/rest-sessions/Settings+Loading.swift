@@ -33,7 +33,7 @@ extension Settings {
 extension SettingDefinition {
     fileprivate func apply(_ value: ConfigValue, from source: SettingSource, to settings: inout Settings) throws(SettingsError) {
         if let expected = assign(value, to: &settings) {
-            throw SettingsError.invalidValue(value, source: source, expected: expected)
+            throw SettingsError.invalidValue(isSecret ? "(value not shown)" : value.description, source: source, expected: expected)
         }
     }
 }

@@ -18,4 +18,13 @@ struct Settings: Sendable, Hashable {
     var headerTimeout = 10
     var idleTimeout = 60
     var shutdownTimeout = 10
+    var authCookie: String? = nil
+    /// Secret: never echoed in messages.
+    var apiKeys: String? = nil
+    var apiKeysFile: String? = nil
+    var sentinels: String? = nil
+    var sentinelMaster: String? = nil
+    var sentinelPassword: String? = nil
+    var waitReplicas = 0
+    var waitTimeoutMilliseconds = 1000
 }

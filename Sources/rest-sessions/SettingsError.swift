@@ -4,7 +4,8 @@ struct SettingsError: Error, Hashable, CustomStringConvertible {
 
     var description: String { message }
 
-    static func invalidValue(_ value: ConfigValue, source: SettingSource, expected: String) -> SettingsError {
+    /// `value` as it is quoted: `ConfigValue.description`, or a placeholder for a secret.
+    static func invalidValue(_ value: String, source: SettingSource, expected: String) -> SettingsError {
         switch source {
         case .flag(let name):
             SettingsError(message: "invalid --\(name) \(value): expected \(expected)")

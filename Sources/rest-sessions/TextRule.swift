@@ -3,7 +3,9 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 import RedisClient
+import RestSessionsAPI
 
 /// How a text setting is checked.
 enum TextRule {
@@ -11,6 +13,12 @@ enum TextRule {
     case socketPath
     case namespace
     case redisURL
+    case cookieName
+    case apiKeyList
+    case apiKeysFile
+    case sentinelList
+    case sentinelMasterName
+    case password
 
     enum Verdict: Equatable {
         case accepted
@@ -36,7 +44,69 @@ enum TextRule {
             } catch {
                 return .rejected(detail: String(describing: error))
             }
+        case .sentinelList:
+            return Self.sentinelEndpoints(text) == nil ? .rejected(detail: nil) : .accepted
+        case .sentinelMasterName:
+            return (1...128).contains(text.count) && !text.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 32 } == true })
+                ? .accepted : .rejected(detail: nil)
+        case .password:
+            return text.isEmpty ? .rejected(detail: nil) : .accepted
+        case .cookieName:
+            return (1...64).contains(text.utf8.count) && text.utf8.allSatisfy(Self.isTokenByte) ? .accepted : .rejected(detail: nil)
+        case .apiKeyList:
+            return Self.verdict { () throws(APIKeysError) in try APIKeys(APIKeys.entries(ofList: text)) }
+        case .apiKeysFile:
+            let contents: String
+            do {
+                contents = try Self.readAPIKeysFile(text)
+            } catch {
+                return .rejected(detail: error.message)
+            }
+            return Self.verdict { () throws(APIKeysError) in try APIKeys(APIKeys.entries(ofFile: contents)) }
         }
+    }
+
+    static func readAPIKeysFile(_ path: String) throws(SettingsError) -> String {
+        do {
+            return try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw SettingsError(message: "cannot read it: \(error.localizedDescription)")
+        }
+    }
+
+    private static func verdict(_ parse: () throws(APIKeysError) -> APIKeys) -> Verdict {
+        do {
+            _ = try parse()
+            return .accepted
+        } catch {
+            return .rejected(detail: error.message)
+        }
+    }
+
+    /// RFC 9110 tchar, which is what a cookie name is (RFC 6265 section 4.1.1).
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            || "!#$%&'*+-.^_`|~".utf8.contains(byte)
+    }
+
+    /// `host:port,...` (`[v6]:port` for IPv6) as endpoints, or nil when any entry is malformed.
+    static func sentinelEndpoints(_ text: String) -> [RedisConfiguration.Endpoint]? {
+        let entries = text.split(separator: ",", omittingEmptySubsequences: false)
+        guard (1...16).contains(entries.count) else { return nil }
+        var endpoints: [RedisConfiguration.Endpoint] = []
+        for entry in entries {
+            guard let colon = entry.lastIndex(of: ":"), let port = Int(entry[entry.index(after: colon)...]), (1...65535).contains(port)
+            else { return nil }
+            var host = entry[..<colon]
+            if host.hasPrefix("["), host.hasSuffix("]") {
+                host = host.dropFirst().dropLast()
+                guard host.contains(":"), isAddressLiteral(String(host)) else { return nil }
+            } else if !(isAddressLiteral(String(host)) && !host.contains(":")) && !isHostName(String(host)) {
+                return nil
+            }
+            endpoints.append(.tcp(host: String(host), port: port))
+        }
+        return endpoints
     }
 
     private static func isAddressLiteral(_ text: String) -> Bool {

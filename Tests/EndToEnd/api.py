@@ -4,6 +4,8 @@ import re
 import time
 from urllib.parse import quote, urlencode
 
+from processes import EVENT_DEADLINE_SECONDS, wait_until
+
 JSON_TYPE = "application/json; charset=utf-8"
 TEXT_TYPE = "text/plain; charset=utf-8"
 TOKEN = re.compile(r"^[A-Za-z0-9]{64}$")
@@ -38,6 +40,15 @@ def kill(service, app, token):
     return service.request("DELETE", f"/{app}/kill/{token}")
 
 
+def ready_answer(service, headers=None):
+    """/ready's 200 answer. It is 200 when Redis answers PING within a second, which a loaded
+    machine's Redis now and then does not (503, rightly): asked again until it does, bounded."""
+    def answered():
+        response = service.request("GET", "/ready", headers=headers)
+        return response if response.status == 200 else None
+    return wait_until(answered, EVENT_DEADLINE_SECONDS, "/ready to answer 200")
+
+
 def expect_json(response, status, text=None):
     """Checks status, Content-Type and (optionally) the exact body text; returns the parsed body."""
     assert response.status == status, response
@@ -66,10 +77,11 @@ def expect_session(response, pattern):
     return json.loads(response.body)
 
 
-def age_session(redis, namespace, app, token, user_id, seconds):
-    """Moves a session's last activity `seconds` into the past, everywhere redis-sessions keeps it."""
+def age_session(redis, namespace, app, token, user_id, seconds, now=None):
+    """Moves a session's last activity `seconds` before now (or the second `now`, so that sessions
+    aged from one base keep their order and distances), everywhere redis-sessions keeps it."""
     key = f"{namespace}:{app}:{token}"
-    last_activity = int(time.time()) - seconds
+    last_activity = (int(time.time()) if now is None else now) - seconds
     ttl = int(redis.command("HGET", key, "ttl"))
     redis.command("HSET", key, "la", last_activity)
     redis.command("ZADD", f"{namespace}:{app}:_sessions", last_activity, f"{token}:{user_id}")
@@ -78,10 +90,28 @@ def age_session(redis, namespace, app, token, user_id, seconds):
     return last_activity
 
 
-def around(value):
-    """A regex alternative for a number of seconds that a clock tick may have moved by one."""
-    return f"(?:{value}|{value + 1})"
+def timed(call):
+    """The result of call() and the range the clock was in meanwhile, in whole seconds. The service
+    computes idle, ttl and expires_in from Redis's TIME; the test Redis runs on this machine, so its
+    TIME is this clock, and a value computed during call() lies within what this range allows,
+    however slowly the machine runs."""
+    before = int(time.time())
+    result = call()
+    return result, range(before, int(time.time()) + 1)
 
 
-def around_down(value):
-    return f"(?:{value}|{value - 1})"
+def since(clock, start):
+    """The seconds from start to some second of clock: e.g. the idle a read reports of a session
+    last active at start (or, for start a range too, at some second of it)."""
+    earliest, latest = (start[0], start[-1]) if isinstance(start, range) else (start, start)
+    return range(clock[0] - latest, clock[-1] - earliest + 1)
+
+
+def until(clock, end):
+    """The seconds from some second of clock to end: e.g. the expires_in of a session ending at end."""
+    return range(end - clock[-1], end - clock[0] + 1)
+
+
+def one_of(values):
+    """A regex alternative of the numbers in values (e.g. since(...)), to keep a pattern exact."""
+    return "(?:" + "|".join(str(value) for value in values) + ")"

@@ -45,7 +45,9 @@ class ServiceLauncher:
 
     def start(self, arguments=(), wait=True, port=None, pass_port=True, redis_port=None, **settings):
         """Starts rest-sessions with RS_REDISURL, a random RS_NAMESPACE and `--port port` (a free one by
-        default) unless settings or pass_port=False say otherwise."""
+        default) unless settings or pass_port=False say otherwise. No test is about the Redis deadline:
+        a long one (RS_REDIS_TIMEOUT_MS) keeps a loaded machine's slow answer from becoming a 503."""
+        settings.setdefault("RS_REDIS_TIMEOUT_MS", 30000)
         port = free_port() if port is None else port
         environment = service_environment(redis_port or self.redis_port, random_namespace(), **settings)
         if pass_port:

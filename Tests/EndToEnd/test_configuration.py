@@ -7,7 +7,7 @@ import pytest
 
 from api import create, expect_json
 from conftest import random_app
-from processes import binary_path, free_port, http_request, service_environment, wait_until
+from processes import STARTUP_DEADLINE_SECONDS, binary_path, free_port, http_request, service_environment, wait_until
 
 # (file key, flag, env, invalid values, words the message must show about what is allowed)
 INVALID = [
@@ -194,5 +194,5 @@ def test_port_zero_picks_a_free_port_and_logs_it(launcher):
             if found and int(found.group(1)) != 0:
                 return int(found.group(1))
         return None
-    service.port = wait_until(logged_port, 20, "the chosen port in the log")
+    service.port = wait_until(logged_port, STARTUP_DEADLINE_SECONDS, "the chosen port in the log")
     service.wait_until_answering()

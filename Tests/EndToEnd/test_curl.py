@@ -3,6 +3,8 @@ import json
 import re
 import subprocess
 
+from api import one_of, since, timed
+
 
 def curl(service, *arguments):
     finished = subprocess.run(["curl", "-sS", "--max-time", "10", "-w", "\n%{http_code} %{content_type}",
@@ -15,13 +17,13 @@ def curl(service, *arguments):
 
 def test_curl_create_get_set_kill(service, app):
     base = f"http://127.0.0.1:{service.port}"
-    status, content_type, body = curl(service, "-X", "PUT", "--json", '{"cart":3}',
-                                      f"{base}/{app}/create/user1?ip=10.0.0.7&ttl=3600")
+    (status, content_type, body), created = timed(lambda: curl(
+        service, "-X", "PUT", "--json", '{"cart":3}', f"{base}/{app}/create/user1?ip=10.0.0.7&ttl=3600"))
     assert (status, content_type) == (200, "application/json; charset=utf-8"), body
     token = json.loads(body)["token"]
-    status, _, body = curl(service, f"{base}/{app}/get/{token}")
-    assert status == 200 and re.fullmatch(
-        r'\{"id":"user1","r":1,"w":1,"ttl":3600,"idle":[01],"ip":"10\.0\.0\.7","d":\{"cart":3\}\}', body), body
+    (status, _, body), read = timed(lambda: curl(service, f"{base}/{app}/get/{token}"))
+    assert status == 200 and re.fullmatch(r'\{"id":"user1","r":1,"w":1,"ttl":3600,"idle":' + one_of(since(read, created)) +
+                                          r',"ip":"10\.0\.0\.7","d":\{"cart":3\}\}', body), body
     status, _, body = curl(service, "-X", "POST", "-H", "Content-Type: application/json", "-d", '{"cart":4}',
                            f"{base}/{app}/set/{token}")
     assert status == 200 and json.loads(body)["d"] == {"cart": 4}, body

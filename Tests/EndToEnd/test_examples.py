@@ -17,7 +17,7 @@ CLIENTS = {
 def run_client(service, language, *arguments, expect_exit=0):
     environment = dict(os.environ, REST_SESSIONS_URL=f"http://127.0.0.1:{service.port}")
     finished = subprocess.run([*CLIENTS[language], *arguments], env=environment, capture_output=True, text=True,
-                              timeout=60, stdin=subprocess.DEVNULL)
+                              timeout=120, stdin=subprocess.DEVNULL)  # Java compiles the client first: slow when loaded
     assert finished.returncode == expect_exit, (
         f"{language} client {arguments} exited with {finished.returncode}\n"
         f"stdout: {finished.stdout}\nstderr: {finished.stderr}")

@@ -3,9 +3,9 @@ import http.client
 import signal
 import socket
 import threading
-import time
 
 from api import create, expect_json, get
+from processes import EVENT_DEADLINE_SECONDS, wait_until
 from resp import RespClient
 
 
@@ -27,18 +27,37 @@ def test_startup_logs_version_addresses_redis_and_namespace(launcher):
     assert str(service.port) in log and str(launcher.redis_port) in log and service.namespace in log, log
 
 
+def held_in_redis(observer):
+    """Whether a client of the paused Redis waits with a script (the get) held."""
+    for line in observer.command("CLIENT", "LIST").splitlines():
+        fields = dict(field.split("=", 1) for field in line.split(" ") if "=" in field)
+        if "b" in fields.get("flags", "") and fields.get("cmd") == "evalsha":
+            return True
+    return False
+
+
 def test_sigterm_lets_a_request_in_flight_finish_and_exits_0(launcher, redis_server_factory, app):
     server = redis_server_factory()
-    service = launcher.start(redis_port=server.port)
+    # No wipe to hold in Redis beside the get; a grace period no slow step can outlast.
+    service = launcher.start(redis_port=server.port, RS_WIPE=0, RS_SHUTDOWN_TIMEOUT=60)
     token = create(service, app)
-    with RespClient("127.0.0.1", server.port) as client:
-        client.command("CLIENT", "PAUSE", "1000", "ALL")  # holds the next request inside Redis for a second
     answers = []
     in_flight = threading.Thread(target=lambda: answers.append(get(service, app, token)))
-    in_flight.start()
-    time.sleep(0.3)  # ordering only: lets the request reach the service before the signal
+    with RespClient("127.0.0.1", server.port) as observer:
+        # Redis holds every write (the get's script is one) until unpaused, and still answers the
+        # observer's CLIENT LIST: each step waits for the one before it, however slow the machine.
+        observer.command("CLIENT", "PAUSE", "60000", "WRITE")
+        try:
+            in_flight.start()
+            wait_until(lambda: held_in_redis(observer), EVENT_DEADLINE_SECONDS, "the get to be held in Redis")
+            service.process.send_signal(signal.SIGTERM)
+            wait_until(lambda: "SIGTERM received: stopping" in service.log, EVENT_DEADLINE_SECONDS,
+                       "the service to start stopping")
+            assert service.process.poll() is None, "the service exited with a request in flight"
+        finally:
+            observer.command("CLIENT", "UNPAUSE")
     assert service.stop() == 0
-    in_flight.join(10)
+    in_flight.join(EVENT_DEADLINE_SECONDS)
     assert answers and answers[0].status == 200 and expect_json(answers[0], 200)["r"] == 1, answers
 
 

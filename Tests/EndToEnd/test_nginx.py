@@ -1,14 +1,18 @@
-"""config/nginx.conf works: real nginx on loopback proxies /sessions/ to the service over keepalive."""
+"""config/nginx.conf works: real nginx on loopback proxies /sessions/ to the service over keepalive, and
+guards an app with auth_request."""
+import json
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from api import create_target, expect_json
+from api import create_target, expect_json, one_of, since, timed
 from processes import REPOSITORY, free_port, http_request, wait_until
 
 EXAMPLE = (REPOSITORY / "config/nginx.conf").read_text()
@@ -81,12 +85,12 @@ def nginx(scratch):
 
 
 def session_round_trip(port, app):
-    created = expect_json(http_request(port, "PUT", "/sessions" + create_target(app, "via nginx", ttl=60),
-                                       '{"cart":120.55}', {"Content-Type": "application/json"}), 200)
-    token = created["token"]
-    response = http_request(port, "GET", f"/sessions/{app}/get/{token}")
-    assert re.fullmatch(r'\{"id":"via nginx","r":1,"w":1,"ttl":60,"idle":[01],"ip":"10\.0\.0\.7",'
-                        r'"d":\{"cart":120\.55\}\}', response.text), response
+    answer, created = timed(lambda: http_request(port, "PUT", "/sessions" + create_target(app, "via nginx", ttl=60),
+                                                 '{"cart":120.55}', {"Content-Type": "application/json"}))
+    token = expect_json(answer, 200)["token"]
+    response, read = timed(lambda: http_request(port, "GET", f"/sessions/{app}/get/{token}"))
+    assert re.fullmatch(r'\{"id":"via nginx","r":1,"w":1,"ttl":60,"idle":' + one_of(since(read, created)) +
+                        r',"ip":"10\.0\.0\.7","d":\{"cart":120\.55\}\}', response.text), response
     assert response.content_type == "application/json; charset=utf-8", response
     expect_json(http_request(port, "POST", f"/sessions/{app}/set/{token}", '{"n":1}'), 200)
     expect_json(http_request(port, "DELETE", f"/sessions/{app}/kill/{token}"), 200, '{"kill":1}')
@@ -128,3 +132,71 @@ def test_docker_compose_points_the_same_example_at_its_service():
     rendered = subprocess.run(["sed", expression.group(1)], input=EXAMPLE, capture_output=True, text=True,
                               check=True).stdout
     assert "server rest-sessions:3000;" in rendered and TCP_UPSTREAM not in rendered
+
+
+APP_BACKEND = "server 127.0.0.1:8000;"
+API_KEY_LINE = '# proxy_set_header X-Api-Key "YOUR-KEY";'
+GUARD_KEY = "nginx-guard-key-0123456789"
+
+
+@pytest.fixture
+def backend():
+    """The guarded app: answers every GET with the request headers it received, as JSON."""
+    class Echo(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = json.dumps({name.lower(): value for name, value in self.headers.items()}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *arguments):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def guarded(service_port, backend_port, api_key=None):
+    """The example as it is, pointed at the service and the backend; with api_key its X-Api-Key line in use."""
+    assert APP_BACKEND in EXAMPLE and API_KEY_LINE in EXAMPLE
+    config = tcp_upstream(service_port).replace(APP_BACKEND, f"server 127.0.0.1:{backend_port};")
+    return config.replace(API_KEY_LINE, f'proxy_set_header X-Api-Key "{api_key}";') if api_key else config
+
+
+def backend_saw(response):
+    assert response.status == 200, response
+    return json.loads(response.body)
+
+
+def test_nginx_auth_request_lets_only_live_sessions_through(nginx, service, backend):
+    port = nginx(guarded(service.port, backend))
+    assert http_request(port, "GET", "/app/orders").status == 401
+    assert http_request(port, "GET", "/app/orders", headers={"X-Session-Id": "admin"}).status == 401
+    login = backend_saw(http_request(port, "GET", "/app/login"))
+    assert "x-session-id" not in login
+    token = expect_json(service.request("PUT", create_target("webshop", "user 7", ttl=60)), 200)["token"]
+    seen = backend_saw(http_request(port, "GET", "/app/orders", headers={"Cookie": f"lang=de; sid={token}",
+                                                                        "X-Session-Id": "admin"}))
+    assert seen["x-session-id"] == "user%207", seen
+    assert "x-session-token" not in seen and seen["cookie"] == f"lang=de; sid={token}"
+    bearer = backend_saw(http_request(port, "GET", "/app/profile", headers={"Authorization": f"Bearer {token}"}))
+    assert bearer["x-session-id"] == "user%207"
+    assert http_request(port, "GET", "/app/orders", headers={"Cookie": "sid=" + "x" * 64}).status == 401
+    expect_json(service.request("DELETE", f"/webshop/kill/{token}"), 200, '{"kill":1}')
+    assert http_request(port, "GET", "/app/orders", headers={"Cookie": f"sid={token}"}).status == 401
+
+
+def test_nginx_auth_request_sends_the_api_key_the_service_requires(nginx, launcher, backend):
+    service = launcher.start(RS_API_KEYS=f"{GUARD_KEY}:webshop")
+    token = expect_json(service.request("PUT", create_target("webshop", "user8", ttl=60),
+                                        headers={"X-Api-Key": GUARD_KEY}), 200)["token"]
+    with_key = nginx(guarded(service.port, backend, api_key=GUARD_KEY))
+    assert backend_saw(http_request(with_key, "GET", "/app/x", headers={"Cookie": f"sid={token}"}))["x-session-id"] == "user8"
+    without_key = nginx(guarded(service.port, backend))
+    assert http_request(without_key, "GET", "/app/x", headers={"Cookie": f"sid={token}"}).status == 401

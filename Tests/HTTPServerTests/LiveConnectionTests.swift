@@ -1,6 +1,8 @@
-import HTTPServer
+import Glibc
+@testable import HTTPServer
 import Logging
 import Testing
+import TestSupport
 
 @Suite struct LiveConnectionTests {
     @Test func keepAliveServesManyRequestsOnOneConnection() async throws {
@@ -42,8 +44,28 @@ import Testing
         await live.stop()
     }
 
+    /// The reset arrives with the last bytes; the server must notice it without waiting for a timeout.
+    @Test func clientsResettingMidRequestAreReleasedBeforeAnyTimeout() async throws {
+        var limits = HTTPServerLimits()
+        limits.headerTimeout = .seconds(120)
+        limits.idleTimeout = .seconds(120)
+        let live = try LiveServer(limits: limits)
+        let halfRequests = ["GET /half HTTP/1.1\r\nHost: t\r\n", "POST /half HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n{"]
+        for index in 0..<40 {
+            let client = try live.client()
+            try client.send(halfRequests[index % 2])
+            client.resetOnClose()
+        }
+        #expect(await eventually(within: .seconds(60)) { live.server.openConnectionCount == 0 })
+        await live.stop()
+    }
+
     @Test func slowClientSendingByteByByteIsServed() async throws {
-        let live = try LiveServer()
+        // About a request arriving in pieces, not about how long: a loaded machine sends them slowly.
+        var limits = HTTPServerLimits()
+        limits.headerTimeout = .seconds(300)
+        limits.bodyTimeout = .seconds(300)
+        let live = try LiveServer(limits: limits)
         let client = try live.client()
         for byte in Array("POST /slow HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n\r\nbody".utf8) {
             try client.send([byte])
@@ -129,5 +151,28 @@ import Testing
         configuration.addresses = [.tcp(host: "127.0.0.1", port: live.port)]
         let second = HTTPServer(configuration: configuration, handler: live.handler, logger: .init(label: "test"))
         #expect(throws: SocketError.self) { try second.start() }
+    }
+
+    @Test func aUnixSocketInUseIsNotTakenOverButAStaleOneIs() async throws {
+        let path = "/tmp/http-server-test-\(UInt32.random(in: 0...UInt32.max)).sock"
+        var configuration = HTTPServerConfiguration()
+        configuration.addresses = [.unix(path: path)]
+        let live = try LiveServer { $0.addresses = configuration.addresses }
+        let second = HTTPServer(configuration: configuration, handler: live.handler, logger: .init(label: "test"))
+        let error = try #require(throws: SocketError.self) { try second.start() }
+        #expect(error.errno == EADDRINUSE)
+        let client = try TestClient(unixPath: path)
+        try client.send("GET /still HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try client.readResponse().text == "GET still  ")
+        await live.stop()
+
+        // A socket file nobody listens on any more is stale: a new server takes its place.
+        let leftOver = try Socket.listen(on: .unix(path: path))
+        leftOver.close()
+        let third = try LiveServer { $0.addresses = configuration.addresses }
+        let thirdClient = try TestClient(unixPath: path)
+        try thirdClient.send("GET /third HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try thirdClient.readResponse().text == "GET third  ")
+        await third.stop()
     }
 }

@@ -1,4 +1,5 @@
 import HTTPServer
+import TestSupport
 import Testing
 
 @Suite struct LiveLimitTests {
@@ -43,6 +44,23 @@ import Testing
         try client.send("GET / HTTP/1.1\r\nHost: t\r\n")
         let response = try client.readResponse()
         #expect(response.statusCode == 408)
+        #expect(try client.readsEndOfFile())
+        await live.stop()
+    }
+
+    @Test func bodyTricklingInGets408WhileBytesStillArrive() async throws {
+        var limits = HTTPServerLimits()
+        limits.bodyTimeout = .milliseconds(300)
+        limits.idleTimeout = .seconds(30)
+        let live = try LiveServer(limits: limits)
+        let client = try live.client()
+        try client.send("PUT / HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n")
+        // One byte every 50 ms: progress all along, yet the body as a whole is late.
+        for _ in 0..<20 {
+            guard (try? client.send("x")) != nil else { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(try client.readResponse().statusCode == 408)
         #expect(try client.readsEndOfFile())
         await live.stop()
     }

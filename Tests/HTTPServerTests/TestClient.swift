@@ -3,7 +3,8 @@ import Foundation
 import Glibc
 #endif
 
-/// A blocking client socket for live tests; every wait is bounded by a receive timeout.
+/// A blocking client socket for live tests; every wait is bounded by a receive timeout (generous: it
+/// only ends a test whose server never answers, and a loaded machine is slow to answer).
 final class TestClient {
     let descriptor: Int32
     private var received: [UInt8] = []
@@ -24,7 +25,7 @@ final class TestClient {
         var text: String { String(decoding: body, as: UTF8.self) }
     }
 
-    convenience init(port: Int, timeoutSeconds: Int = 10) throws {
+    convenience init(port: Int, timeoutSeconds: Int = 30) throws {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian
@@ -32,7 +33,7 @@ final class TestClient {
         try self.init(family: AF_INET, address: address, timeoutSeconds: timeoutSeconds)
     }
 
-    convenience init(unixPath: String, timeoutSeconds: Int = 10) throws {
+    convenience init(unixPath: String, timeoutSeconds: Int = 30) throws {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(unixPath.utf8)) }
@@ -137,5 +138,11 @@ final class TestClient {
 
     func shutdownWriting() {
         Glibc.shutdown(descriptor, Int32(SHUT_WR))
+    }
+
+    /// Closing (deinit) then resets the connection instead of ending it: a client that vanished.
+    func resetOnClose() {
+        var linger = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
     }
 }

@@ -86,6 +86,20 @@ import Testing
         #expect(JSONWriter.string(value) == #"{"a":3,"b":2}"#)
     }
 
+    /// Keys are told apart by their bytes, as JavaScript does: canonically equivalent spellings
+    /// (NFC and NFD "é", "K" and the Kelvin sign U+212A) are different keys.
+    @Test func keysThatAreCanonicallyEquivalentStayApart() throws {
+        let value = try parse("{\"\u{E9}\":1,\"e\u{301}\":2,\"K\":3,\"\u{212A}\":4,\"\u{E9}\":5}")
+        guard case .object(let object) = value else {
+            Issue.record("not an object")
+            return
+        }
+        #expect(object.map { Array($0.key.utf8) } == [[0xC3, 0xA9], [0x65, 0xCC, 0x81], [0x4B], [0xE2, 0x84, 0xAA]])
+        #expect(object.map(\.value) == [.number("5"), .number("2"), .number("3"), .number("4")])
+        #expect(object["e\u{301}"] == .number("2"))
+        #expect(JSONObject([("\u{E9}", .null)]) != JSONObject([("e\u{301}", .null)]))
+    }
+
     @Test func boundsNesting() throws {
         #expect(try parse("[[[1]]]", maximumDepth: 3) == .array([.array([.array([.number("1")])])]))
         let error = try #require(parseError("[[[1]]]", maximumDepth: 2))

@@ -13,7 +13,7 @@ import Testing
 
     @Test func evaluateFallsBackToEvalAfterScriptFlush() async throws {
         // A server of its own: other tests flushing the shared server's scripts would race SCRIPT EXISTS.
-        let (server, client) = try await TestEnvironment.ownServerWithClient(commandTimeout: .seconds(2))
+        let (server, client) = try await TestEnvironment.ownServerWithClient(commandTimeout: .seconds(30))
         defer {
             client.close()
             server.stop()

@@ -41,9 +41,9 @@ final class MessageInbox: Sendable {
         let server = try TestRedisServer()
         try await server.start()
         defer { server.stop() }  // also keeps the server alive until here
-        let subscriber = TestEnvironment.connectedClient(try RedisConfiguration(url: server.url))
+        let subscriber = TestEnvironment.connectedClient(try TestEnvironment.configuration(url: server.url))
         defer { subscriber.close() }
-        let publisher = TestEnvironment.connectedClient(try RedisConfiguration(url: server.url))
+        let publisher = TestEnvironment.connectedClient(try TestEnvironment.configuration(url: server.url))
         defer { publisher.close() }
         let inbox = MessageInbox()
         subscriber.subscribe(channel: "events") { inbox.add($0) }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RedisClient
+import TestSupport
 import Testing
 
 /// The throwaway Redis of `scripts/with-test-redis.sh` and helpers shared by the tests.
@@ -22,7 +23,15 @@ enum TestEnvironment {
 
     /// The shared test server's configuration (RS_TEST_REDIS_URL).
     static func sharedConfiguration() throws -> RedisConfiguration {
-        try RedisConfiguration(url: variable("RS_TEST_REDIS_URL"))
+        try configuration(url: variable("RS_TEST_REDIS_URL"))
+    }
+
+    /// `url` with a deadline no loaded machine reaches: the tests using it are not about the deadline
+    /// (those set their own).
+    static func configuration(url: String) throws -> RedisConfiguration {
+        var configuration = try RedisConfiguration(url: url)
+        configuration.commandTimeout = .seconds(30)
+        return configuration
     }
 
     static let logger: Logger = {
@@ -70,15 +79,9 @@ enum TestEnvironment {
         return blocked
     }
 
-    /// Polls `condition` every 20 ms until it holds or `timeout` passes (for recovery, never for timing).
-    static func eventually(within timeout: Duration = .seconds(15), _ condition: () async -> Bool) async -> Bool {
-        let clock = ContinuousClock()
-        let end = clock.now + timeout
-        while clock.now < end {
-            if await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return await condition()
+    /// Polls `condition` until it holds or `timeout` passes (for recovery, never for timing).
+    static func eventually(within timeout: Duration = .seconds(30), _ condition: () async -> Bool) async -> Bool {
+        await TestSupport.eventually(within: timeout, condition)
     }
 }
 

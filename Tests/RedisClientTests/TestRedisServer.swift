@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -10,7 +11,7 @@ final class TestRedisServer {
     let port: Int
     let directory: URL
     private let extraArguments: [String]
-    private var process: Process?
+    private var process: ChildProcess?
 
     var url: String { "redis://127.0.0.1:\(port)" }
     var socketPath: String { directory.appendingPathComponent("redis.sock").path }
@@ -32,16 +33,12 @@ final class TestRedisServer {
     /// Starts the server and waits (bounded) until it accepts connections.
     func start() async throws {
         let logFile = directory.appendingPathComponent("redis-\(UUID().uuidString).log")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try TestEnvironment.variable("RS_TEST_REDIS_SERVER"))
-        process.arguments = [
+        self.process = try ChildProcess(executable: try TestEnvironment.variable("RS_TEST_REDIS_SERVER"), arguments: [
             "--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
             "--dir", directory.path, "--logfile", logFile.path, "--daemonize", "no",
             "--enable-debug-command", "yes",
-        ] + extraArguments
-        try process.run()
-        self.process = process
-        let ready = await TestEnvironment.eventually(within: .seconds(10)) {
+        ] + extraArguments)
+        let ready = await TestEnvironment.eventually(within: .seconds(30)) {
             let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
             return log.contains("Ready to accept connections")
         }
@@ -53,15 +50,24 @@ final class TestRedisServer {
 
     /// Kills the server at once (SIGKILL: as if it crashed) and waits for it to exit.
     func stop() {
-        guard let process, process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
+        guard let process else { return }
+        process.send(SIGKILL)
         process.waitUntilExit()
         self.process = nil
+    }
+
+    /// SIGSTOP / SIGCONT: a Redis that stops answering while its TCP connections stay up.
+    func send(_ signal: Int32) {
+        process?.send(signal)
     }
 
     struct ServerDidNotStart: Error, CustomStringConvertible {
         let log: String
         var description: String { "redis-server did not start:\n\(log)" }
+    }
+
+    static func freePortForTests() throws -> Int {
+        try freePort()
     }
 
     private static func freePort() throws -> Int {

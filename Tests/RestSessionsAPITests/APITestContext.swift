@@ -3,6 +3,7 @@ import HTTPServer
 import Logging
 import RedisClient
 import SessionStore
+import TestSupport
 import Testing
 
 @testable import RestSessionsAPI
@@ -18,28 +19,32 @@ final class APITestContext: Sendable {
 
     static let silentLogger = Logger(label: "api-tests", factory: { _ in SwiftLogNoOpLogHandler() })
 
-    private init(redis: RedisClient, namespace: String, apiLogger: Logger, accessLog: Bool) {
+    private init(redis: RedisClient, namespace: String, apiLogger: Logger, accessLog: Bool, options: RestSessionsAPIOptions) {
         self.redis = redis
         self.namespace = namespace
         var configuration = SessionStoreConfiguration()
         configuration.namespace = namespace
         configuration.wipeInterval = 0
         store = SessionStore(redis: redis, configuration: configuration, logger: Self.silentLogger)
-        api = RestSessionsAPI(store: store, logger: apiLogger, accessLog: accessLog)
+        api = RestSessionsAPI(store: store, logger: apiLogger, accessLog: accessLog, options: options)
     }
 
     /// Runs `body` against a connected context and closes it afterwards.
     static func with(
-        apiLogger: Logger = silentLogger, accessLog: Bool = false,
+        apiLogger: Logger = silentLogger, accessLog: Bool = false, options: RestSessionsAPIOptions = RestSessionsAPIOptions(),
         _ body: (APITestContext) async throws -> Void
     ) async throws {
         let url = try #require(
             ProcessInfo.processInfo.environment["RS_TEST_REDIS_URL"],
             "RS_TEST_REDIS_URL is not set: run the tests under scripts/with-test-redis.sh")
-        let redis = RedisClient(configuration: try RedisConfiguration(url: url), logger: silentLogger)
+        var configuration = try RedisConfiguration(url: url)
+        // No test here is about Redis's deadline: a loaded machine must not turn a slow answer into a 503.
+        configuration.commandTimeout = .seconds(30)
+        let redis = RedisClient(configuration: configuration, logger: silentLogger)
         redis.connect()
         let context = APITestContext(
-            redis: redis, namespace: "apitest\(UInt32.random(in: .min ... .max))", apiLogger: apiLogger, accessLog: accessLog)
+            redis: redis, namespace: "apitest\(UInt32.random(in: .min ... .max))", apiLogger: apiLogger, accessLog: accessLog,
+            options: options)
         do {
             try await context.waitUntilConnected()
             try await body(context)
@@ -51,12 +56,14 @@ final class APITestContext: Sendable {
     }
 
     /// A context whose Redis never answers (nothing listens on the port).
-    static func withUnreachableRedis(_ body: (APITestContext) async throws -> Void) async throws {
+    static func withUnreachableRedis(
+        options: RestSessionsAPIOptions = RestSessionsAPIOptions(), _ body: (APITestContext) async throws -> Void
+    ) async throws {
         var configuration = RedisConfiguration()
         configuration.endpoint = .tcp(host: "127.0.0.1", port: 1)
         let redis = RedisClient(configuration: configuration, logger: silentLogger)
         redis.connect()
-        let context = APITestContext(redis: redis, namespace: "unreachable", apiLogger: silentLogger, accessLog: false)
+        let context = APITestContext(redis: redis, namespace: "unreachable", apiLogger: silentLogger, accessLog: false, options: options)
         do {
             try await body(context)
         } catch {
@@ -67,11 +74,11 @@ final class APITestContext: Sendable {
     }
 
     private func waitUntilConnected() async throws {
-        for _ in 0..<500 where !redis.isConnected {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        try #require(redis.isConnected, "could not connect to the test Redis")
+        try #require(await eventually { redis.isConnected }, "could not connect to the test Redis")
     }
+
+    /// Redis's clock, which the session scripts read: bracket a request with `clock.during`.
+    var clock: RedisClock { RedisClock(redis) }
 
     private func close() async {
         if redis.isConnected, let keys = try? await redis.send(RedisCommand("KEYS", "\(namespace):*")).array?.compactMap(\.string),
@@ -103,10 +110,16 @@ final class APITestContext: Sendable {
         return String(response.text.dropFirst(prefix.count).dropLast(2))
     }
 
-    /// Sets a session's last activity `seconds` into the past (how tests age sessions).
-    func age(token: String, by seconds: Int) async throws {
-        let key = "\(namespace):\(Self.app):\(token)"
-        let la = try #require(try await redis.send(RedisCommand("HGET", key, "la")).string.flatMap { Int($0) })
-        _ = try await redis.send(RedisCommand("HSET", key, "la", String(la - seconds)))
+    /// Sets a session's last activity `seconds` into the past (how tests age sessions); answers the new la.
+    @discardableResult
+    func age(token: String, by seconds: Int) async throws -> Int {
+        let la = try await field("la", of: token) - seconds
+        _ = try await redis.send(RedisCommand("HSET", "\(namespace):\(Self.app):\(token)", "la", String(la)))
+        return la
+    }
+
+    /// A field of a session's hash as a number (la, xa, ttl).
+    func field(_ name: String, of token: String) async throws -> Int {
+        try #require(try await redis.send(RedisCommand("HGET", "\(namespace):\(Self.app):\(token)", name)).string.flatMap { Int($0) })
     }
 }

@@ -16,6 +16,9 @@ struct TestResponse: Sendable {
     /// The body with every `"idle":N` as `"idle":0`: a second may tick between two requests.
     var textIgnoringIdle: String { text.replacing(/"idle":\d+/, with: #""idle":0"#) }
 
+    /// The first `"idle":N` of the body (to compare with a clock bracket).
+    var idle: Int? { text.firstMatch(of: /"idle":(\d+)/).flatMap { Int($0.1) } }
+
     var isJSON: Bool { headers["Content-Type"] == "application/json; charset=utf-8" }
 
     /// An error answer: its status, JSON content type and `{"name":...,"message":...}` body.

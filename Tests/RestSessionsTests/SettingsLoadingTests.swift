@@ -84,6 +84,10 @@ import Testing
         #expect(!LogLevelSetting.notice.includesAccessLog)
     }
 
+    /// The example keys file in config/.
+    static let shippedAPIKeysFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("config/api-keys.example").path
+
     /// A valid value for `definition` that differs from its default.
     static func nonDefaultValue(of definition: SettingDefinition) -> String {
         switch definition.kind {
@@ -91,6 +95,11 @@ import Testing
         case .text(_, .namespace): "other"
         case .text: "example.org"
         case .optionalText(_, .redisURL): "redis://example.org:6380/2"
+        case .optionalText(_, .cookieName): "sid"
+        case .optionalText(_, .apiKeyList): "0123456789abcdef:webshop"
+        case .optionalText(_, .apiKeysFile): shippedAPIKeysFile
+        case .optionalText(_, .sentinelList): "10.0.0.1:26379,[::1]:26380,sentinel.example:26381"
+        case .optionalText(_, .sentinelMasterName), .optionalText(_, .password): "other"
         case .optionalText: "/tmp/other.sock"
         case .logLevel: "trace"
         }

@@ -31,7 +31,20 @@ import Testing
         ("RS_HEADER_TIMEOUT", "601", #"invalid RS_HEADER_TIMEOUT "601": expected an integer from 1 to 600"#),
         ("RS_IDLE_TIMEOUT", "0", #"invalid RS_IDLE_TIMEOUT "0": expected an integer from 1 to 3600"#),
         ("RS_SHUTDOWN_TIMEOUT", "601", #"invalid RS_SHUTDOWN_TIMEOUT "601": expected an integer from 0 to 600"#),
+        ("RS_AUTH_COOKIE", "my cookie",
+         #"invalid RS_AUTH_COOKIE "my cookie": expected a cookie name (1 to 64 letters, digits or !#$%&'*+-.^_`|~)"#),
+        ("RS_AUTH_COOKIE", "a=b", #"invalid RS_AUTH_COOKIE "a=b": expected a cookie name (1 to 64 letters, digits or !#$%&'*+-.^_`|~)"#),
+        ("RS_API_KEYS", "0123456789abcdef,short:webshop",
+         "invalid RS_API_KEYS (value not shown): expected \(apiKeysExpectation) (entry 2: a key has 16 to 256 characters)"),
+        ("RS_API_KEYS", "0123456789abcdef:webshop:x",
+         "invalid RS_API_KEYS (value not shown): expected \(apiKeysExpectation) (entry 1: app \"x\" is not 3 to 20 of [a-zA-Z0-9_-])"),
+        ("RS_API_KEYS", "0123456789abcdef,0123456789abcdef:webshop",
+         "invalid RS_API_KEYS (value not shown): expected \(apiKeysExpectation) (a key is listed twice)"),
+        ("RS_API_KEYS", " , ", "invalid RS_API_KEYS (value not shown): expected \(apiKeysExpectation) (no key entry)"),
     ]
+
+    static let apiKeysExpectation =
+        "entries KEY or KEY:app1:app2 separated by commas, a key 16 to 256 visible ASCII characters without ',', ':' or '#'"
 
     @Test(arguments: invalidEnvironmentValues)
     func anInvalidEnvironmentValueIsNamedWithWhatIsAllowed(name: String, value: String, message: String) {
@@ -41,14 +54,30 @@ import Testing
     }
 
     @Test func everySettingRejectsABadValueNamingItself() throws {
-        let badValues = ["socket": "", "namespace": "has space"]
+        let badValues = ["socket": "", "namespace": "has space", "sentinel-password": ""]
         for definition in SettingDefinition.all {
             let bad = badValues[definition.flag] ?? "not valid!"
             let error = try #require(throws: SettingsError.self, "--\(definition.flag)") {
                 try Settings.load(flags: [definition.flag: bad], configPath: nil, environment: [:])
             }
-            // The Redis URL's message goes on to say what exactly is wrong.
-            #expect(error.message.hasPrefix("invalid --\(definition.flag) \"\(bad)\": expected \(definition.expectation)"))
+            // The Redis URL's message goes on to say what exactly is wrong; secrets are not quoted.
+            let shown = definition.isSecret ? "(value not shown)" : "\"\(bad)\""
+            #expect(error.message.hasPrefix("invalid --\(definition.flag) \(shown): expected \(definition.expectation)"))
+        }
+    }
+
+    @Test func anAPIKeysFileMustBeReadableAndValid() throws {
+        let missing = try #require(throws: SettingsError.self) {
+            try Settings.load(flags: [:], configPath: nil, environment: ["RS_API_KEYS_FILE": "/nonexistent/keys"])
+        }
+        #expect(missing.message.hasPrefix(
+            #"invalid RS_API_KEYS_FILE "/nonexistent/keys": expected a readable file of KEY or KEY:app1:app2 lines (cannot read it: "#))
+        let file = try TemporaryConfigFile("# ops\n0123456789abcdef\n\nshort-key\n")
+        #expect(throws: SettingsError(message: """
+            invalid RS_API_KEYS_FILE "\(file.path)": expected a readable file of KEY or KEY:app1:app2 lines \
+            (line 4: a key has 16 to 256 characters)
+            """)) {
+            try Settings.load(flags: [:], configPath: nil, environment: ["RS_API_KEYS_FILE": file.path])
         }
     }
 

@@ -1,25 +1,15 @@
 import RedisClient
+import TestSupport
 import Testing
 @testable import SessionStore
 
 @Suite struct SessionCacheTests {
     /// Both instances subscribe in start(); wait until Redis counts both subscriptions.
     private func waitForSubscribers(_ count: Int, on fixture: StoreFixture) async throws {
-        for _ in 0..<500 {
-            let reply = try await fixture.command("PUBSUB", "NUMSUB", fixture.namespace + ":cache")
-            if reply.array?.last?.integer == Int64(count) { return }
-            try await Task.sleep(for: .milliseconds(10))
+        let subscribed = try await eventually {
+            try await fixture.command("PUBSUB", "NUMSUB", fixture.namespace + ":cache").array?.last?.integer == Int64(count)
         }
-        Issue.record("the cache subscriptions did not arrive")
-    }
-
-    /// Invalidation travels through pub/sub: poll until the other instance has seen it.
-    private func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
-        for _ in 0..<500 {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        return false
+        if !subscribed { Issue.record("the cache subscriptions did not arrive") }
     }
 
     @Test func cachedGetsAreInvalidatedAcrossInstances() async throws {
@@ -35,7 +25,8 @@ import Testing
         #expect(try await first.get(token) == fetched)
         #expect(try await first.hash(token)["r"] == "2")
         _ = try await second.get(token)
-        // A set on the other instance publishes; the first evicts and reads the new data.
+        // A set on the other instance publishes; the first evicts and reads the new data. Invalidation
+        // travels through pub/sub: poll until the first instance has seen it.
         _ = try await second.set(token, #"{"a":2}"#)
         #expect(try await eventually { try await first.get(token)?.data == #"{"a":2}"# })
         // A kill on the other instance: the first never serves the killed session again.
@@ -45,6 +36,26 @@ import Testing
         #expect(try await second.get(token) == nil)
         first.store.stop()
         second.store.stop()
+    }
+
+    @Test func aReconnectedSubscriberDropsWhatItMayHaveMissed() async throws {
+        // A Redis of the test's own: CLIENT KILL TYPE pubsub must not hit other tests' subscribers.
+        let server = try PrivateRedisServer()
+        let first = try await StoreFixture(cacheTime: 60, url: server.url)
+        let second = try await StoreFixture(namespace: first.namespace, cacheTime: 60, url: server.url)
+        first.store.start()
+        try await waitForSubscribers(1, on: first)
+        let token = try await first.create(data: #"{"a":1}"#)
+        let fetched = try #require(try await first.get(token))
+        #expect(try await first.get(token) == fetched)  // cached
+
+        // The change is published while the first instance's subscriber reconnects: it never hears of it.
+        #expect(try await second.command("CLIENT", "KILL", "TYPE", "pubsub").integer == 1)
+        _ = try await second.set(token, #"{"a":2}"#)
+        #expect(try await eventually { try await first.get(token)?.data == #"{"a":2}"# }, "no stale session after the reconnect")
+        try await waitForSubscribers(1, on: first)
+        first.store.stop()
+        withExtendedLifetime(server) {}
     }
 
     @Test func withoutCacheEveryGetReachesRedis() async throws {

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import SessionStore
 
@@ -13,11 +14,11 @@ import Testing
         let old = try await fixture.create(id: "u3")
         try await fixture.age(old, by: 100)
         let edge = try await fixture.create(id: "u4")
-        try await fixture.age(edge, by: 50)
+        let edgeActivity = try await fixture.age(edge, by: 50)
         let store = fixture.store
-        let atEdge = try await fixture.result { store.activity(app: app, dt: "50", completion: $0) }.get()
-        // The window includes its boundary; if the clock ticked since aging, u4 just left it.
-        #expect(atEdge == 3 || atEdge == 2)
+        let (atEdge, clock) = try await fixture.during { try await fixture.result { store.activity(app: app, dt: "50", completion: $0) }.get() }
+        // The window [now - 50, now] includes its boundary: u4 is in it until the clock ticks on.
+        #expect(clock.answers { now in now - 50 <= edgeActivity ? 3 : 2 }.contains(atEdge))
         #expect(try await fixture.result { store.activity(app: app, dt: "40", completion: $0) }.get() == 2)
         #expect(try await fixture.result { store.activity(app: app, dt: "1000", completion: $0) }.get() == 4)
         #expect(try await fixture.result { store.activity(app: "otherapp", dt: "1000", completion: $0) }.get() == 0)
@@ -29,17 +30,19 @@ import Testing
         let second = try await fixture.create(id: "sec:ond")
         let third = try await fixture.create(id: "third")
         let expired = try await fixture.create(id: "expired", ttl: "10")
-        try await fixture.age(first, by: 30)
-        try await fixture.age(second, by: 10)
-        try await fixture.age(third, by: 20)
+        // Aged from one base second, so their order and distances hold however long the creates took.
+        let base = try await fixture.now()
+        try await fixture.age(first, to: base - 30)
+        try await fixture.age(second, to: base - 10)
+        try await fixture.age(third, to: base - 20)
         try await fixture.age(expired, by: 15)
         let store = fixture.store
-        let all = try await fixture.result { store.sessionsOfApp(app: app, dt: "100", completion: $0) }.get()
+        let (all, clock) = try await fixture.during { try await fixture.result { store.sessionsOfApp(app: app, dt: "100", completion: $0) }.get() }
         #expect(all.map(\.id) == ["sec:ond", "third", "first"])
-        // Each session was created (and so aged from) its own second: a second may pass between them.
-        #expect(zip(all.map(\.idle), [10, 20, 30]).allSatisfy { idle, aged in (aged...aged + 1).contains(idle) })
-        let recent = try await fixture.result { store.sessionsOfApp(app: app, dt: "25", completion: $0) }.get()
-        #expect(recent.map(\.id) == ["sec:ond", "third"])
+        #expect(zip(all.map(\.idle), [10, 20, 30]).allSatisfy { idle, age in clock.since(base - age).contains(idle) })
+        let (recent, recentClock) = try await fixture.during { try await fixture.result { store.sessionsOfApp(app: app, dt: "25", completion: $0) }.get() }
+        // third (idle 20) stays in the 25 s window until 5 s after the base second.
+        #expect(recentClock.answers { now in now - 25 <= base - 20 ? ["sec:ond", "third"] : ["sec:ond"] }.contains(recent.map(\.id)))
         // Listing neither counts nor refreshes.
         #expect(try await fixture.hash(first)["r"] == "1")
         #expect(try await fixture.result { store.sessionsOfApp(app: app, dt: "100", completion: $0) }.get().map(\.id) == ["sec:ond", "third", "first"])

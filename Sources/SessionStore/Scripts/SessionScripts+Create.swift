@@ -1,16 +1,28 @@
 import RedisClient
 
 extension SessionScripts {
-    /// ARGV: namespace prefix, app, token, id, ip, ttl, d (absent when no data).
+    /// ARGV: namespace prefix, app, token, id, ip, ttl, max_age ('' for none), max_sessions ('' for
+    /// none), d (absent when no data). Reply: how many sessions of the id were evicted.
     static let create = RedisScript(library + #"""
-        local app, token, id, ip, ttl, d = ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6]), ARGV[7]
+        local app, token, id, ip, ttl, d = ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6]), ARGV[9]
+        local max_age, max_sessions = tonumber(ARGV[7]), tonumber(ARGV[8])
+        local evicted = 0
+        if max_sessions then
+          -- Room for the new session: end the least recently active live sessions of the id, and the
+          -- dead ones on the way, uncounted.
+          local live = live_sessions_by_activity(app, id, function(dead) remove_session(app, dead, id) end)
+          evicted = math.max(#live - max_sessions + 1, 0)
+          for i = 1, evicted do remove_session(app, live[i].token, id) end
+        end
         local key = ns .. app .. ':' .. token
+        local absolute_end = max_age and now + max_age
         redis.call('ZADD', ns .. app .. ':_sessions', now, token .. ':' .. id)
         redis.call('ZADD', ns .. app .. ':_users', now, id)
-        redis.call('ZADD', ns .. 'SESSIONS', now + ttl, app .. ':' .. token .. ':' .. id)
+        redis.call('ZADD', ns .. 'SESSIONS', deadline(now, ttl, absolute_end), app .. ':' .. token .. ':' .. id)
         redis.call('SADD', ns .. app .. ':us:' .. id, token)
         redis.call('HSET', key, 'id', id, 'r', 1, 'w', 1, 'ip', ip, 'la', now, 'ttl', ttl)
+        if absolute_end then redis.call('HSET', key, 'xa', absolute_end) end
         if d then redis.call('HSET', key, 'd', d) end
-        return 1
+        return evicted
         """#)
 }

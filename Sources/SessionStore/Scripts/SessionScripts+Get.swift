@@ -1,14 +1,17 @@
 import RedisClient
 
 extension SessionScripts {
-    /// ARGV: namespace prefix, app, token. Reply: session array (r before this read) or nil.
+    /// ARGV: namespace prefix, app, token, touch ('1' counts the read and slides the expiry, '0' only
+    /// reads). Reply: session array (r before this read) or nil.
     static let get = RedisScript(library + #"""
         local app, token = ARGV[2], ARGV[3]
         local s = read_session(app, token)
         if not s or s.expired then return nil end
         local reply = session_reply(s)
-        redis.call('HINCRBY', s.key, 'r', 1)
-        touch(app, token, s)
+        if ARGV[4] == '1' then
+          redis.call('HINCRBY', s.key, 'r', 1)
+          touch(app, token, s)
+        end
         return reply
         """#)
 }

@@ -21,7 +21,7 @@ extension SessionScripts {
           else
             local s = read_session(app, token)
             if s and not s.expired then
-              redis.call('ZADD', global_key, s.la + s.ttl, member)
+              redis.call('ZADD', global_key, deadline(s.la, s.ttl, s.xa), member)
             else
               remove_session(app, token, id)
               removed = removed + 1

@@ -11,42 +11,54 @@ enum SessionScripts {
         local now = tonumber(redis.call('TIME')[1])
         local ns = ARGV[1]
 
-        -- The hash of one session, or nil when there is none. A session whose la or ttl is unreadable
-        -- counts as expired so that kill and the wipe can still remove it.
+        -- The hash of one session, or nil when there is none. A session whose la, ttl or xa is
+        -- unreadable counts as expired so that kill and the wipe can still remove it. xa (ours, absent
+        -- in the reference's layout) is the absolute end of a session created with max_age; like
+        -- idle <= ttl, the session is valid while now <= xa.
         local function read_session(app, token)
           local key = ns .. app .. ':' .. token
-          local f = redis.call('HMGET', key, 'id', 'r', 'w', 'ttl', 'd', 'la', 'ip', 'no_resave')
+          local f = redis.call('HMGET', key, 'id', 'r', 'w', 'ttl', 'd', 'la', 'ip', 'no_resave', 'xa')
           if not f[1] then return nil end
-          local la, ttl = tonumber(f[6]), tonumber(f[4])
+          local la, ttl, xa = tonumber(f[6]), tonumber(f[4]), tonumber(f[9])
           local s = {key = key, id = f[1], r = tonumber(f[2]) or 0, w = tonumber(f[3]) or 0, ttl = ttl or 0,
-            d = f[5], la = la or 0, ip = f[7] or '', no_resave = f[8] == '1'}
+            d = f[5], la = la or 0, ip = f[7] or '', no_resave = f[8] == '1', xa = xa}
           s.idle = now - s.la
-          s.expired = not la or not ttl or s.ttl < s.idle
+          s.expired = not la or not ttl or s.ttl < s.idle or (f[9] and (not xa or now > xa)) or false
           return s
         end
 
-        -- The reply decoded by SessionReplyDecoder: a no_resave session reports what remains of its ttl.
+        -- The score of a session in SESSIONS: the end of its idle timer, or its absolute end if earlier.
+        local function deadline(la, ttl, xa)
+          if xa and xa < la + ttl then return xa end
+          return la + ttl
+        end
+
+        -- The reply decoded by SessionReplyDecoder: a no_resave session reports what remains of its ttl;
+        -- expires_in only for sessions with an absolute end.
         local function session_reply(s)
           local ttl = s.ttl
           if s.no_resave then ttl = s.ttl - s.idle end
-          return {s.id, s.r, s.w, ttl, s.idle, s.ip, s.no_resave and 1 or 0, s.d or false}
+          return {s.id, s.r, s.w, ttl, s.idle, s.ip, s.no_resave and 1 or 0, s.d or false, s.xa and (s.xa - now) or false}
         end
 
         -- Activity on get and set. A no_resave session keeps its deadline la + ttl: its ttl becomes
         -- what remains only together with la moving to now (the reference rewrites ttl alone at idle 1).
+        -- The deadline in SESSIONS is always the one the hash implies, never past the absolute end;
+        -- _users and _sessions get now, which a live session's absolute end is never before.
         local function touch(app, token, s)
-          local remaining = s.ttl
-          if s.no_resave then remaining = s.ttl - s.idle end
-          redis.call('ZADD', ns .. app .. ':_sessions', now, token .. ':' .. s.id)
-          redis.call('ZADD', ns .. app .. ':_users', now, s.id)
-          redis.call('ZADD', ns .. 'SESSIONS', now + remaining, app .. ':' .. token .. ':' .. s.id)
+          local la, ttl = s.la, s.ttl
           if s.idle > 1 then
+            la = now
             if s.no_resave then
-              redis.call('HSET', s.key, 'la', now, 'ttl', remaining)
+              ttl = s.ttl - s.idle
+              redis.call('HSET', s.key, 'la', now, 'ttl', ttl)
             else
               redis.call('HSET', s.key, 'la', now)
             end
           end
+          redis.call('ZADD', ns .. app .. ':_sessions', now, token .. ':' .. s.id)
+          redis.call('ZADD', ns .. app .. ':_users', now, s.id)
+          redis.call('ZADD', ns .. 'SESSIONS', deadline(la, ttl, s.xa), app .. ':' .. token .. ':' .. s.id)
         end
 
         -- Every trace of one session, whatever state its hash is in, and the cache invalidation.
@@ -67,6 +79,48 @@ enum SessionScripts {
           local colon = string.find(text, ':', 1, true)
           if not colon then return nil end
           return string.sub(text, 1, colon - 1), string.sub(text, colon + 1)
+        end
+
+        -- The live sessions of one id as {token, s, activity}, least recently active first (ties by
+        -- token). Activity is what soapp orders by: the score in _sessions (get moves it even at idle
+        -- 1), else la. on_ended(token) is called for each of its tokens that is no longer live.
+        local function live_sessions_by_activity(app, id, on_ended)
+          local live = {}
+          for _, token in ipairs(redis.call('SMEMBERS', ns .. app .. ':us:' .. id)) do
+            local s = read_session(app, token)
+            if s and not s.expired then
+              local activity = tonumber(redis.call('ZSCORE', ns .. app .. ':_sessions', token .. ':' .. id)) or s.la
+              live[#live + 1] = {token = token, s = s, activity = activity}
+            elseif on_ended then
+              on_ended(token)
+            end
+          end
+          table.sort(live, function(a, b)
+            if a.activity ~= b.activity then return a.activity < b.activity end
+            return a.token < b.token
+          end)
+          return live
+        end
+
+        -- The members TOKEN:ID of _sessions with a score >= since whose session is no longer live
+        -- (expired and awaiting the wipe, or without a hash). Such a session's deadline is in
+        -- [since, now): a deadline is never before the last activity, and a live one is >= now. So
+        -- this looks only at the sessions of every app that ended in the window and were not wiped.
+        local function ended_since(app, since)
+          local prefix = app .. ':'
+          local ended = {}
+          for _, member in ipairs(redis.call('ZRANGEBYSCORE', ns .. 'SESSIONS', since, '(' .. now)) do
+            if string.sub(member, 1, #prefix) == prefix then
+              local entry = string.sub(member, #prefix + 1)
+              local score = tonumber(redis.call('ZSCORE', ns .. app .. ':_sessions', entry))
+              if score and score >= since then
+                local token = split_first(entry)
+                local s = token and read_session(app, token)
+                if not s or s.expired then ended[#ended + 1] = entry end
+              end
+            end
+          end
+          return ended
         end
 
         """#

@@ -1,0 +1,22 @@
+import HTTPServer
+import Synchronization
+
+/// `X-Request-Id` of every answer: the caller's when it is sane (1 to 128 visible ASCII
+/// characters), otherwise a new one, a random per-process prefix and a counter: unique enough to
+/// follow one request through nginx's and this service's logs, and cheap.
+final class RequestIDs: Sendable {
+    static let headerName = "X-Request-Id"
+    static let maximumLength = 128
+
+    private let prefix = String(UInt64.random(in: .min ... .max), radix: 36) + "-"
+    private let counter = Atomic<UInt64>(0)
+
+    func id(for request: HTTPRequest) -> String {
+        if let given = request.headers[Self.headerName], Self.isSane(given) { return given }
+        return prefix + String(counter.wrappingAdd(1, ordering: .relaxed).newValue, radix: 36)
+    }
+
+    static func isSane(_ id: String) -> Bool {
+        (1...maximumLength).contains(id.utf8.count) && id.utf8.allSatisfy { (0x21...0x7E).contains($0) }
+    }
+}

@@ -1,0 +1,143 @@
+"""Operating the service: API keys, request ids, /health, /ready, /metrics, /:app/auth, the start-up warning."""
+import json
+import re
+
+from api import age_session, create, expect_error, expect_json, get, kill, ready_answer, since, timed
+from processes import EVENT_DEADLINE_SECONDS, free_port, wait_until
+from test_configuration import run_to_exit
+
+ALL_APPS_KEY = "ops-key-all-apps-0123456789"
+WEBSHOP_KEY = "ops-key-webshop-only-0123456789"
+PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+
+def metric_value(text, name, **labels):
+    """The value of one sample of Prometheus text, by name and exact labels; None when absent."""
+    wanted = ",".join(f'{key}="{value}"' for key, value in labels.items())
+    sample = f"{name}{{{wanted}}}" if labels else name
+    for line in text.splitlines():
+        if line.startswith(sample + " "):
+            return float(line.rsplit(" ", 1)[1])
+    return None
+
+
+def test_api_keys_guard_every_route_but_the_probes(launcher, tmp_path):
+    keys_file = tmp_path / "keys"
+    keys_file.write_text(f"# operators\n\n{ALL_APPS_KEY}\n")
+    service = launcher.start(RS_API_KEYS=f"{WEBSHOP_KEY}:webshop", RS_API_KEYS_FILE=keys_file)
+    expect_error(service.request("PUT", "/webshop/create/u1?ip=1"), 401, "unauthorized",
+                 "A valid X-Api-Key header is required")
+    expect_error(service.request("GET", "/webshop/soid/u1", headers={"X-Api-Key": WEBSHOP_KEY + "x"}), 401,
+                 "unauthorized")
+    expect_error(service.request("GET", "/crm_app/soid/u1", headers={"X-Api-Key": WEBSHOP_KEY}), 403, "forbidden",
+                 "This API key does not open this app")
+    expect_error(service.request("GET", "/crm_app/auth", headers={"X-Api-Key": WEBSHOP_KEY}), 403, "forbidden")
+    for key, app in ((WEBSHOP_KEY, "webshop"), (ALL_APPS_KEY, "webshop"), (ALL_APPS_KEY, "crm_app")):
+        created = service.request("PUT", f"/{app}/create/u1?ip=1", headers={"X-Api-Key": key})
+        token = expect_json(created, 200)["token"]
+        expect_json(service.request("DELETE", f"/{app}/kill/{token}", headers={"X-Api-Key": key}), 200, '{"kill":1}')
+    expect_error(service.request("GET", "/nowhere"), 401, "unauthorized")
+    for path in ("/ping", "/health", "/metrics"):
+        assert service.request("GET", path).status == 200, path
+    ready_answer(service)
+    wait_until(lambda: "apiKeys=2 required" in service.log, EVENT_DEADLINE_SECONDS, "the start-up line to count the keys")
+
+
+def test_invalid_api_keys_stop_start_up_without_showing_them():
+    code, stderr = run_to_exit(RS_API_KEYS="short-secret,x")
+    assert code == 2, stderr
+    assert "RS_API_KEYS (value not shown)" in stderr and "entry 1: a key has 16 to 256 characters" in stderr, stderr
+    assert "short-secret" not in stderr
+
+
+def test_every_answer_carries_a_request_id_shown_in_the_access_log(service, app):
+    given = service.request("GET", "/health", headers={"X-Request-Id": "edge-7f3a9c"})
+    assert given.headers["X-Request-Id"] == "edge-7f3a9c"
+    generated = {service.request("GET", f"/{app}/get/short").headers["X-Request-Id"] for _ in range(3)}
+    generated.add(service.request("GET", "/nowhere", headers={"X-Request-Id": "bad id"}).headers["X-Request-Id"])
+    assert len(generated) == 4 and all(re.fullmatch(r"[\x21-\x7e]{1,128}", rid) for rid in generated), generated
+    wait_until(lambda: "request-id=edge-7f3a9c" in service.log, EVENT_DEADLINE_SECONDS, "the access line with the request id")
+    line = next(line for line in service.log.splitlines() if "request-id=edge-7f3a9c" in line)
+    assert re.search(r"GET /health 200 \d+\.\d{3}ms$", line), line
+
+
+def test_health_and_ready_while_redis_answers(service):
+    expect_json(service.request("GET", "/health"), 200, '{"status":"ok"}')
+    expect_json(ready_answer(service), 200, '{"status":"ready"}')
+
+
+def test_ready_is_503_while_redis_is_away_but_health_stays_200(launcher):
+    service = launcher.start(redis_port=free_port())
+    expect_json(service.request("GET", "/health"), 200, '{"status":"ok"}')
+    expect_json(service.request("GET", "/ready", timeout=5), 503, '{"status":"unavailable"}')
+
+
+def test_metrics_count_requests_sessions_and_unknown_tokens(launcher, app):
+    service = launcher.start()
+    tokens = [create(service, app, user_id=f"user{index}") for index in range(3)]
+    get(service, app, tokens[0])
+    unknown = "U" * 64
+    expect_json(get(service, app, unknown), 200, "{}")
+    expect_json(kill(service, app, unknown), 200, '{"kill":0}')
+    expect_json(kill(service, app, tokens[1]), 200, '{"kill":1}')
+    assert service.request("GET", f"/{app}/auth", headers={"X-Session-Token": unknown}).status == 401
+    assert service.request("GET", "/nowhere").status == 404
+    expect_json(service.request("POST", f"/{app}/rotate/{tokens[2]}"), 200)
+    expect_json(service.request("POST", f"/{app}/rotate/{tokens[2]}"), 200, "{}")
+    response = service.request("GET", "/metrics")
+    assert response.status == 200 and response.content_type == PROMETHEUS_TYPE, response
+    text = response.text
+    assert metric_value(text, "rest_sessions_sessions_created_total") == 3, text
+    assert metric_value(text, "rest_sessions_sessions_killed_total") == 1
+    assert metric_value(text, "rest_sessions_sessions_rotated_total") == 1
+    for route in ("get", "kill", "auth", "rotate"):
+        assert metric_value(text, "rest_sessions_unknown_token_lookups_total", route=route) == 1, route
+    assert metric_value(text, "rest_sessions_http_requests_total", route="create", status="200") == 3
+    assert metric_value(text, "rest_sessions_http_requests_total", route="unknown", status="404") == 1
+    assert metric_value(text, "rest_sessions_http_request_duration_seconds_count", route="get") == 2
+    assert metric_value(text, "rest_sessions_redis_command_duration_seconds_count") >= 7
+    assert metric_value(text, "rest_sessions_redis_errors_total", kind="timed_out") == 0
+    assert metric_value(text, "rest_sessions_http_open_connections") >= 1  # this scrape's own connection
+    assert "# TYPE rest_sessions_http_request_duration_seconds histogram" in text
+
+
+def test_metrics_count_wiped_sessions_and_redis_failures(launcher, redis, app):
+    quiet = launcher.start(RS_WIPE=0)
+    token = create(quiet, app, ttl=10)
+    age_session(redis, quiet.namespace, app, token, "user1", 11)
+    # A second instance on the same namespace wipes at start (the first never takes the wipe lock).
+    wiping = launcher.start(RS_NAMESPACE=quiet.namespace)
+    wait_until(lambda: metric_value(wiping.request("GET", "/metrics").text, "rest_sessions_sessions_wiped_total") == 1,
+               EVENT_DEADLINE_SECONDS, "the wipe to be counted")
+    away = launcher.start(redis_port=free_port())
+    expect_error(away.request("GET", "/ping", timeout=5), 503, "redisUnavailable")
+    text = away.request("GET", "/metrics").text
+    assert metric_value(text, "rest_sessions_redis_errors_total", kind="not_connected") >= 1, text
+
+
+def test_auth_reads_the_default_cookie_and_slides_the_session(launcher, redis, app):
+    service = launcher.start(RS_AUTH_COOKIE="rs_sid")
+    token = create(service, app, user_id="Zoë", ttl=60, body='{"role":"admin","name":"Zoë"}')
+    age_session(redis, service.namespace, app, token, "Zoë", 30)
+    answer, authenticated = timed(lambda: service.request("GET", f"/{app}/auth?data=true",
+                                                          headers={"Cookie": f"theme=dark; rs_sid={token}"}))
+    assert answer.status == 204 and answer.body == b"", answer
+    assert answer.headers["X-Session-Id"] == "Zo%C3%AB"
+    assert answer.headers["X-Session-Data"] == '{"role":"admin","name":"Zo\\u00EB"}'
+    assert json.loads(answer.headers["X-Session-Data"]) == {"role": "admin", "name": "Zoë"}
+    # The auth was a read and moved la (idle 30) to its now.
+    response, read = timed(lambda: get(service, app, token))
+    session = expect_json(response, 200)
+    assert session["r"] == 2 and session["idle"] in since(read, authenticated), session
+    unauthenticated = service.request("GET", f"/{app}/auth", headers={"Cookie": f"other={token}"})
+    assert (unauthenticated.status, unauthenticated.body, unauthenticated.content_type) == (401, b"", None)
+
+
+def test_a_service_beyond_loopback_without_keys_warns_loudly(launcher):
+    exposed = launcher.start(["--host", "0.0.0.0"])
+    wait_until(lambda: "INSECURE" in exposed.log, EVENT_DEADLINE_SECONDS, "the warning")
+    assert "warning" in next(line for line in exposed.log.splitlines() if "INSECURE" in line)
+    guarded = launcher.start(["--host", "0.0.0.0"], RS_API_KEYS=ALL_APPS_KEY)
+    local = launcher.start()
+    # The warning is logged before the port is bound, so a service that answers has logged it if at all.
+    assert "INSECURE" not in guarded.log and "INSECURE" not in local.log
