@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Each layer of the service is its own module; dependencies point one way:
-// CHiredis → RedisClient → SessionStore → RestSessionsAPI ← HTTPServer, all wired in rest-sessions.
+// CHiredis → RedisClient → SessionStore → RestSessionsAPI ← HTTPServer, all wired in rest-sessions;
+// RedisClient and HTTPServer both run on EventLoops (epoll loops of our own, one thread each).
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
@@ -26,9 +27,12 @@ let package = Package(
     targets: [
         // Debian's hiredis.pc makes SwiftPM warn, so the module map links hiredis itself.
         .systemLibrary(name: "CHiredis"),
+        // epoll and eventfd, which Glibc's module leaves out.
+        .systemLibrary(name: "CEpoll"),
+        .target(name: "EventLoops", dependencies: ["CEpoll"], swiftSettings: swiftSettings),
         .target(
             name: "RedisClient",
-            dependencies: ["CHiredis", .product(name: "Logging", package: "swift-log"), coreMetrics],
+            dependencies: ["CHiredis", "EventLoops", .product(name: "Logging", package: "swift-log"), coreMetrics],
             swiftSettings: swiftSettings
         ),
         .target(name: "JSONText", swiftSettings: swiftSettings),
@@ -39,7 +43,7 @@ let package = Package(
         ),
         .target(
             name: "HTTPServer",
-            dependencies: [.product(name: "Logging", package: "swift-log"), coreMetrics],
+            dependencies: ["EventLoops", .product(name: "Logging", package: "swift-log"), coreMetrics],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -50,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "rest-sessions",
             dependencies: [
-                "RestSessionsAPI", "HTTPServer", "SessionStore", "RedisClient",
+                "RestSessionsAPI", "HTTPServer", "SessionStore", "RedisClient", "EventLoops",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 coreMetrics, .product(name: "Prometheus", package: "swift-prometheus"),
@@ -71,10 +75,11 @@ let package = Package(
         .executableTarget(name: "HTTPBench", dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         // Helpers of the tests that run against Redis: its clock, bounded waits, a private server.
         .target(name: "TestSupport", dependencies: ["RedisClient"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
-        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
+        .testTarget(name: "EventLoopsTests", dependencies: ["EventLoops", "CEpoll"], swiftSettings: swiftSettings),
+        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "EventLoops", "TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: swiftSettings),
         .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "RedisClient", "JSONText", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "EventLoops", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RestSessionsAPITests",
             dependencies: [

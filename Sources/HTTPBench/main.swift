@@ -19,7 +19,6 @@ guard CommandLine.arguments.count == 2, let port = Int(CommandLine.arguments[1])
 }
 var configuration = HTTPServerConfiguration()
 configuration.addresses = [.tcp(host: "127.0.0.1", port: port)]
-configuration.usesSharedThreadPool = true  // as rest-sessions runs it
 var logger = Logger(label: "http-bench")
 logger.logLevel = .warning
 let server = HTTPServer(configuration: configuration, handler: FixedResponseHandler(), logger: logger)

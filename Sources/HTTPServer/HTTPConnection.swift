@@ -1,9 +1,9 @@
-import Dispatch
+import EventLoops
 import Logging
 
 /// One client connection: reads and parses requests, hands them to the handler, and writes the
-/// responses in request order. @unchecked Sendable: all mutable state is confined to `worker.queue`;
-/// only `respond(to:with:)` is called from other threads, and it hops to that queue first.
+/// responses in request order. @unchecked Sendable: all mutable state is confined to `worker.loop`;
+/// only `respond(to:with:)` is called from other threads, and it hops to that loop first.
 final class HTTPConnection: @unchecked Sendable {
     enum Phase {
         case open
@@ -33,13 +33,10 @@ final class HTTPConnection: @unchecked Sendable {
     private var isPumping = false
     private var needsPump = false
 
-    private let readSource: any DispatchSourceRead
+    private var watcher: FileDescriptorWatcher?
     private var readSuspended = false
-    private var writeSource: (any DispatchSourceWrite)?
-    private var writeSourceActive = false
-    private let timer: any DispatchSourceTimer
+    private var timer: EventLoopTimer?
     private var armedDeadline = UInt64.max
-    private var pendingCancellations = 0
 
     private var lastProgress: UInt64
     private var headStartedAt: UInt64?
@@ -59,30 +56,29 @@ final class HTTPConnection: @unchecked Sendable {
         self.worker = worker
         self.context = context
         parser = HTTPRequestParser(limits: context.limits.parserLimits)
-        readSource = DispatchSource.makeReadSource(fileDescriptor: socket.descriptor, queue: worker.queue)
-        timer = DispatchSource.makeTimerSource(queue: worker.queue)
         lastProgress = Self.now()
         // A client that connects and sends nothing is held to the header timeout, not the idle one.
         headStartedAt = lastProgress
     }
 
+    /// Call on the worker's loop.
     func start() {
-        readSource.setEventHandler { [weak self] in self?.readableEvent() }
-        readSource.setCancelHandler { [weak self] in self?.sourceCancelled() }
-        timer.setEventHandler { [weak self] in self?.timerFired() }
-        timer.schedule(deadline: .distantFuture)
-        pendingCancellations = 1
-        readSource.activate()
-        timer.activate()
+        let watcher = worker.loop.watch(socket.descriptor) { [weak self] events in self?.handle(events) }
+        self.watcher = watcher
+        timer = worker.loop.makeTimer { [weak self] in self?.timerFired() }
+        watcher.setReading(true)
         refreshTimer()
+    }
+
+    private func handle(_ events: IOEvents) {
+        if events.isReadable { readableEvent() }
+        if events.isWritable, phase == .open, watcher?.isWriting == true { pump() }
     }
 
     // MARK: Input
 
-    /// Reads until the socket would block (a few reads at most, for fairness between connections).
-    /// Reading once is not enough: a reset that arrives together with the last bytes (a client
-    /// vanishing mid-request) raises no further read event, and the connection would be held until
-    /// its header or idle timeout.
+    /// Reads until the socket would block (a few reads at most, for fairness between connections;
+    /// the loop is level-triggered, so what is left is reported again on its next pass).
     private func readableEvent() {
         for _ in 0..<Self.readsPerEvent {
             guard phase == .lingering || (phase == .open && !readSuspended) else { return }
@@ -138,7 +134,6 @@ final class HTTPConnection: @unchecked Sendable {
         isPumping = false
         guard phase != .closed else { return }
         updateReadInterest()
-        // The header clock runs only while the head is incomplete and we are reading it.
         // The header clock runs only while the head is incomplete and we are reading it; the body
         // clock likewise from the end of the head. Neither is reset by progress.
         let reading = !readSuspended && !stopsParsing
@@ -217,7 +212,7 @@ final class HTTPConnection: @unchecked Sendable {
         if worker.isCurrent {
             complete(sequence, with: response)
         } else {
-            worker.queue.async { self.complete(sequence, with: response) }
+            worker.loop.execute { self.complete(sequence, with: response) }
         }
     }
 
@@ -291,65 +286,28 @@ final class HTTPConnection: @unchecked Sendable {
         slots.removeAll()
     }
 
-    // MARK: Dispatch sources
+    // MARK: Interest
 
     private func updateReadInterest() {
-        let wanted = wantsInput
-        if wanted && readSuspended {
-            readSuspended = false
-            readSource.resume()
-        } else if !wanted && !readSuspended {
-            readSuspended = true
-            readSource.suspend()
-        }
+        readSuspended = !wantsInput
+        watcher?.setReading(!readSuspended)
     }
 
     private func setWriteInterest(_ wanted: Bool) {
-        guard wanted != writeSourceActive else { return }
-        if wanted && writeSource == nil {
-            let source = DispatchSource.makeWriteSource(fileDescriptor: socket.descriptor, queue: worker.queue)
-            source.setEventHandler { [weak self] in self?.writableEvent() }
-            source.setCancelHandler { [weak self] in self?.sourceCancelled() }
-            pendingCancellations += 1
-            writeSource = source
-            writeSourceActive = true
-            writeStalledAt = Self.now()
-            source.activate()
-            return
-        }
-        writeSourceActive = wanted
+        guard wanted != watcher?.isWriting else { return }
         writeStalledAt = wanted ? Self.now() : nil
-        if wanted { writeSource?.resume() } else { writeSource?.suspend() }
-    }
-
-    private func writableEvent() {
-        guard phase == .open else { return }
-        pump()
+        watcher?.setWriting(wanted)
     }
 
     func close() {
         guard phase != .closed else { return }
         phase = .closed
-        timer.cancel()
-        if let writeSource {
-            if !writeSourceActive { writeSource.resume() }
-            writeSource.cancel()
-        }
-        if readSuspended {
-            readSuspended = false
-            readSource.resume()
-        }
-        readSource.cancel()
+        timer?.cancel()
+        watcher?.stop()
+        socket.close()
         slots.removeAll()
         output = []
         parser = HTTPRequestParser(limits: limits.parserLimits)
-    }
-
-    /// The descriptor is closed only when no source watches it any more.
-    private func sourceCancelled() {
-        pendingCancellations -= 1
-        guard pendingCancellations == 0 else { return }
-        socket.close()
         worker.connectionClosed(self)
     }
 
@@ -378,7 +336,7 @@ final class HTTPConnection: @unchecked Sendable {
     private func refreshTimer() {
         guard let deadline = currentTimeout()?.deadline, deadline < armedDeadline else { return }
         armedDeadline = deadline
-        timer.schedule(deadline: DispatchTime(uptimeNanoseconds: deadline), leeway: .milliseconds(5))
+        timer?.schedule(at: deadline)
     }
 
     private func timerFired() {
@@ -399,6 +357,6 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     static func now() -> UInt64 {
-        DispatchTime.now().uptimeNanoseconds
+        EventLoop.now()
     }
 }

@@ -1,58 +1,52 @@
-import Dispatch
+import EventLoops
 import Logging
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A listening socket whose read source accepts connections and deals them out to the workers.
-/// @unchecked Sendable: all mutable state is confined to `queue`.
+/// A listening socket on one loop; it accepts connections and deals them out to the workers.
+/// @unchecked Sendable: all mutable state is confined to `loop`.
 final class HTTPListener: @unchecked Sendable {
     let address: HTTPServerConfiguration.Address
     let boundPort: Int?
+    let loop: EventLoop
     private let socket: Socket
-    private let queue: DispatchQueue
     private let workers: [HTTPWorker]
     private let context: HTTPServerContext
-    private let source: any DispatchSourceRead
-    private var isSuspended = false
+    private var watcher: FileDescriptorWatcher?
+    private var isPaused = false
     private var isStopped = false
     private var nextWorker = 0
     private var backoff = minimumBackoff
 
     /// Out of descriptors, accepting again at once would spin: wait, doubling up to the maximum.
-    private static let minimumBackoff = DispatchTimeInterval.milliseconds(50)
-    private static let maximumBackoffMilliseconds = 1000
-    /// Bounds one burst of accepts so the queue stays responsive under a flood.
+    private static let minimumBackoff: UInt64 = 50_000_000
+    private static let maximumBackoff: UInt64 = 1_000_000_000
+    /// Bounds one burst of accepts so the loop's connections stay responsive under a flood.
     private static let acceptsPerEvent = 64
 
-    init(address: HTTPServerConfiguration.Address, queue: DispatchQueue, workers: [HTTPWorker], context: HTTPServerContext) throws(SocketError) {
+    init(address: HTTPServerConfiguration.Address, loop: EventLoop, workers: [HTTPWorker], context: HTTPServerContext) throws(SocketError) {
         self.address = address
-        self.queue = queue
+        self.loop = loop
         self.workers = workers
         self.context = context
         socket = try Socket.listen(on: address)
         boundPort = socket.localPort()
-        source = DispatchSource.makeReadSource(fileDescriptor: socket.descriptor, queue: queue)
     }
 
+    /// Call on `loop`.
     func start() {
-        let socket = socket
-        source.setEventHandler { [weak self] in self?.acceptConnections() }
-        source.setCancelHandler {
-            socket.close()
-        }
-        source.activate()
+        let watcher = loop.watch(socket.descriptor) { [weak self] _ in self?.acceptConnections() }
+        self.watcher = watcher
+        watcher.setReading(true)
     }
 
-    /// Call on `queue`.
+    /// Call on `loop`; closes the socket (a listener that was never started too).
     func stop() {
         guard !isStopped else { return }
         isStopped = true
-        if isSuspended {
-            isSuspended = false
-            source.resume()
-        }
-        source.cancel()
+        watcher?.stop()
+        socket.close()
         if case .unix(let path) = address { unlink(path) }
     }
 
@@ -86,21 +80,23 @@ final class HTTPListener: @unchecked Sendable {
         }
         let worker = workers[nextWorker]
         nextWorker = (nextWorker + 1) % workers.count
-        worker.queue.async { worker.adopt(client) }
+        if worker.isCurrent {
+            worker.adopt(client)
+        } else {
+            worker.loop.execute { worker.adopt(client) }
+        }
     }
 
     private func pauseAccepting() {
-        guard !isSuspended else { return }
-        isSuspended = true
-        source.suspend()
+        guard !isPaused else { return }
+        isPaused = true
+        watcher?.setReading(false)
         let delay = backoff
-        if case .milliseconds(let milliseconds) = backoff {
-            backoff = .milliseconds(min(milliseconds * 2, Self.maximumBackoffMilliseconds))
-        }
-        queue.asyncAfter(deadline: .now() + delay) { [weak self] in
-            guard let self, self.isSuspended, !self.isStopped else { return }
-            self.isSuspended = false
-            self.source.resume()
+        backoff = min(backoff * 2, Self.maximumBackoff)
+        loop.schedule(after: delay) { [self] in
+            guard isPaused, !isStopped else { return }
+            isPaused = false
+            watcher?.setReading(true)
         }
     }
 }

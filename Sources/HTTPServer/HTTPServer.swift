@@ -1,42 +1,39 @@
-import Dispatch
+import EventLoops
 import Logging
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
-/// An HTTP/1.1 server on POSIX sockets and Dispatch: listeners accept on one queue, connections are
-/// spread over a few serial worker queues, and no thread ever blocks on a client.
+/// An HTTP/1.1 server on POSIX sockets and our own epoll loops: each loop serves its share of the
+/// connections, the listeners accept on the first loop, and no thread ever blocks on a client.
 public final class HTTPServer: Sendable {
     private let configuration: HTTPServerConfiguration
     private let context: HTTPServerContext
     private let workers: [HTTPWorker]
-    private let acceptQueue = DispatchQueue(label: "http-server.accept")
     private let listeners = Mutex<[HTTPListener]>([])
 
-    public init(configuration: HTTPServerConfiguration, handler: any HTTPHandler, logger: Logger) {
+    /// `eventLoops`: where connections are served; the process's shared loops unless given others
+    /// (the service serves HTTP and Redis on the same loops, so a request needs no thread hand-off).
+    public init(configuration: HTTPServerConfiguration, handler: any HTTPHandler, eventLoops: EventLoopGroup = .shared, logger: Logger) {
         self.configuration = configuration
         let context = HTTPServerContext(handler: handler, limits: configuration.limits, logger: logger)
-        let workerCount = configuration.workerCount > 0 ? configuration.workerCount : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         self.context = context
-        workers = (0..<workerCount).map {
-            HTTPWorker(index: $0, context: context, usesSharedThreadPool: configuration.usesSharedThreadPool)
-        }
+        workers = eventLoops.loops.map { HTTPWorker(loop: $0, context: context) }
     }
+
+    private var acceptLoop: EventLoop { workers[0].loop }
 
     /// Binds and listens on every address, or on none: throws the first `SocketError`.
     public func start() throws {
         var started: [HTTPListener] = []
         do {
             for address in configuration.addresses {
-                started.append(try HTTPListener(address: address, queue: acceptQueue, workers: workers, context: context))
+                started.append(try HTTPListener(address: address, loop: acceptLoop, workers: workers, context: context))
             }
         } catch {
-            acceptQueue.sync { for listener in started { listener.start(); listener.stop() } }
+            acceptLoop.sync { [started] in for listener in started { listener.stop() } }
             throw error
         }
         listeners.withLock { $0 += started }
-        for listener in started { listener.start() }
+        acceptLoop.execute { [started] in for listener in started { listener.start() } }
         context.logger.info("listening", metadata: ["addresses": "\(configuration.addresses)", "ports": "\(boundPorts)"])
     }
 
@@ -58,14 +55,12 @@ public final class HTTPServer: Sendable {
         }
         let workers = workers
         let context = context
-        acceptQueue.async {
+        acceptLoop.execute {
             for listener in stopping { listener.stop() }
             context.beginShutdown(completion: completion)
-            for worker in workers { worker.queue.async { worker.beginShutdown() } }
-            let grace = DispatchTimeInterval.nanoseconds(Int(clamping: context.limits.shutdownGracePeriod.nanoseconds))
-            self.acceptQueue.asyncAfter(deadline: .now() + grace) {
-                for worker in workers { worker.queue.async { worker.closeAll() } }
-            }
+            for worker in workers { worker.loop.execute { worker.beginShutdown() } }
+            let grace = context.limits.shutdownGracePeriod.nanoseconds
+            for worker in workers { worker.loop.schedule(after: grace) { worker.closeAll() } }
             context.completeShutdownIfDone()
         }
     }

@@ -1,28 +1,21 @@
-import Dispatch
+import EventLoops
 
-/// A serial queue and the connections confined to it; a server has a few, about one per core.
-/// @unchecked Sendable: all mutable state is confined to `queue` (`isCurrent` and the immutable
-/// properties are safe from anywhere).
+/// One event loop's share of a server: the connections confined to that loop.
+/// @unchecked Sendable: all mutable state is confined to `loop` (the immutable properties are safe
+/// from anywhere).
 final class HTTPWorker: @unchecked Sendable {
-    let queue: DispatchQueue
+    let loop: EventLoop
     let readBuffer: UnsafeMutableRawBufferPointer
-    private let index: Int
     private let context: HTTPServerContext
     private var connections: [ObjectIdentifier: HTTPConnection] = [:]
     private var dateCache = HTTPDateCache()
     private(set) var isShuttingDown = false
 
-    private static let queueKey = DispatchSpecificKey<Int>()
     private static let readBufferSize = 64 * 1024
 
-    init(index: Int, context: HTTPServerContext, usesSharedThreadPool: Bool) {
-        self.index = index
+    init(loop: EventLoop, context: HTTPServerContext) {
+        self.loop = loop
         self.context = context
-        let label = "http-server.worker.\(index)"
-        queue = usesSharedThreadPool
-            ? DispatchQueue(label: label, target: .global(qos: .userInitiated))
-            : DispatchQueue(label: label)
-        queue.setSpecific(key: Self.queueKey, value: index)
         readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.readBufferSize, alignment: 16)
     }
 
@@ -30,9 +23,7 @@ final class HTTPWorker: @unchecked Sendable {
         readBuffer.deallocate()
     }
 
-    var isCurrent: Bool {
-        DispatchQueue.getSpecific(key: Self.queueKey) == index
-    }
+    var isCurrent: Bool { loop.inEventLoop }
 
     func currentDate() -> [UInt8] {
         dateCache.refresh()

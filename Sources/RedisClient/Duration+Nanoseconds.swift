@@ -1,5 +1,5 @@
 extension Duration {
-    /// Whole nanoseconds for Dispatch deadlines; negative durations count as zero.
+    /// Whole nanoseconds for event-loop deadlines; negative durations count as zero.
     var nanoseconds: UInt64 {
         let (seconds, attoseconds) = components
         guard seconds >= 0, attoseconds >= 0 else { return 0 }

@@ -1,4 +1,4 @@
-import Dispatch
+import EventLoops
 import Logging
 import Synchronization
 
@@ -13,8 +13,9 @@ private let ignoreBrokenPipeSignal: Void = {
     _ = signal(SIGPIPE, SIG_IGN)
 }()
 
-/// A Redis client over hiredis's async API: `connectionCount` pipelined command connections used
-/// round-robin, `blockingConnectionCount` more for command sequences that may block (`WAIT`), plus
+/// A Redis client over hiredis's async API on event loops: `connectionCount` pipelined command
+/// connections spread over the loops (a caller on one of them uses that loop's connection, others
+/// go round-robin), `blockingConnectionCount` more for command sequences that may block (`WAIT`), plus
 /// one subscriber connection created on the first `subscribe`. With `sentinel` configured, every
 /// connection finds the master through the sentinels and follows a failover by itself.
 public final class RedisClient: Sendable {
@@ -25,19 +26,28 @@ public final class RedisClient: Sendable {
     private let nextConnection = Atomic<UInt>(0)
     private let metrics = RedisMetrics()
 
-    public init(configuration: RedisConfiguration, logger: Logger) {
+    /// `eventLoops`: where the connections run; the process's shared loops unless given others (the
+    /// service's HTTP connections run there too, so their commands and replies need no hand-off).
+    public init(configuration: RedisConfiguration, eventLoops: EventLoopGroup = .shared, logger: Logger) {
         _ = ignoreBrokenPipeSignal
-        let sentinels = configuration.sentinel.map { SentinelMonitor(configuration: configuration, sentinel: $0, logger: logger) }
+        let sentinels = configuration.sentinel.map {
+            SentinelMonitor(configuration: configuration, sentinel: $0, eventLoops: eventLoops, logger: logger)
+        }
         self.sentinels = sentinels
-        connections = (0..<max(configuration.connectionCount, 1)).map { index in
-            RedisConnection(configuration: configuration, role: .commands, label: "\(index)", logger: logger, sentinels: sentinels)
+        let loops = eventLoops.loops
+        let count = configuration.connectionCount > 0 ? configuration.connectionCount : loops.count
+        connections = (0..<count).map { index in
+            RedisConnection(configuration: configuration, role: .commands, label: "\(index)",
+                            loop: loops[index % loops.count], logger: logger, sentinels: sentinels)
         }
         var blockingConfiguration = configuration
         blockingConfiguration.commandTimeout += configuration.blockingCommandExtraTime
         blockingConnections = (0..<max(configuration.blockingConnectionCount, 0)).map { index in
-            RedisConnection(configuration: blockingConfiguration, role: .commands, label: "blocking-\(index)", logger: logger, sentinels: sentinels)
+            RedisConnection(configuration: blockingConfiguration, role: .commands, label: "blocking-\(index)",
+                            loop: eventLoops.nextLoop(), logger: logger, sentinels: sentinels)
         }
-        subscriber = RedisConnection(configuration: configuration, role: .subscriber, label: "subscriber", logger: logger, sentinels: sentinels)
+        subscriber = RedisConnection(configuration: configuration, role: .subscriber, label: "subscriber",
+                                     loop: eventLoops.nextLoop(), logger: logger, sentinels: sentinels)
         sentinels?.watchSwitches { [weak self] endpoint in
             guard let self else { return }
             for connection in connections + blockingConnections + [subscriber] { connection.masterMoved(to: endpoint) }
@@ -57,11 +67,11 @@ public final class RedisClient: Sendable {
         subscriber.connect()
     }
 
-    /// completion runs exactly once, on a queue of the client: do not block in it.
+    /// completion runs exactly once, on a loop of the client: do not block in it.
     public func send(_ command: RedisCommand, completion: @escaping @Sendable (Result<RedisReply, RedisError>) -> Void) {
         let connection = nextReadyConnection()
         if let reason = command.unsupportedReason {
-            connection.queue.async { completion(.failure(.unsupportedCommand(reason))) }
+            connection.loop.execute { completion(.failure(.unsupportedCommand(reason))) }
             return
         }
         connection.send(command, completion: metrics.measuring(completion))
@@ -92,8 +102,8 @@ public final class RedisClient: Sendable {
     }
 
     /// A dedicated connection in subscribe mode; subscribes again after every reconnect.
-    /// onMessage runs on that connection's queue: do not block in it. Messages published while the
-    /// connection is down are lost (Redis pub/sub keeps nothing): `onStatus` (same queue) hears
+    /// onMessage runs on that connection's loop: do not block in it. Messages published while the
+    /// connection is down are lost (Redis pub/sub keeps nothing): `onStatus` (same loop) hears
     /// false when the connection is lost and true on every confirmed (re)subscription, so that a
     /// subscriber can drop what those lost messages would have changed.
     public func subscribe(channel: String, onMessage: @escaping @Sendable ([UInt8]) -> Void,
@@ -124,7 +134,7 @@ public final class RedisClient: Sendable {
     public func send(sequence commands: [RedisCommand], completion: @escaping @Sendable ([Result<RedisReply, RedisError>]) -> Void) {
         let connection = nextReadyConnection(in: blockingConnections.isEmpty ? connections : blockingConnections)
         if let reason = commands.lazy.compactMap(\.unsupportedReason).first ?? (commands.isEmpty ? "a sequence needs at least one command" : nil) {
-            connection.queue.async { completion(commands.map { _ in .failure(.unsupportedCommand(reason)) }) }
+            connection.loop.execute { completion(commands.map { _ in .failure(.unsupportedCommand(reason)) }) }
             return
         }
         connection.send(sequence: commands, completion: completion)
@@ -149,9 +159,13 @@ public final class RedisClient: Sendable {
         results[0].flatMap { script in results[1].map { (script, $0) } }
     }
 
-    /// Round-robin through an atomic counter; a connection that is down is skipped while another is up.
+    /// The calling loop's own connection when it is up; else round-robin through an atomic counter,
+    /// skipping a connection that is down while another is up.
     private func nextReadyConnection(in pool: [RedisConnection]? = nil) -> RedisConnection {
         let pool = pool ?? connections
+        if let current = EventLoop.current, let own = pool.first(where: { $0.loop === current && $0.isReady }) {
+            return own
+        }
         let count = UInt(pool.count)
         let start = nextConnection.wrappingAdd(1, ordering: .relaxed).oldValue
         for offset in 0..<count {

@@ -20,8 +20,8 @@ public struct RedisConfiguration: Sendable, Hashable {
     public var minimumReconnectDelay: Duration = .milliseconds(50)
     /// Small enough that service is back within about half a second of Redis being back.
     public var maximumReconnectDelay: Duration = .milliseconds(500)
-    /// Command connections, used round-robin (values below 1 count as 1).
-    public var connectionCount: Int = 2
+    /// Command connections, spread over the client's event loops; 0 or less: one per loop.
+    public var connectionCount: Int = 0
     /// Connections reserved for `send(sequence:)` and `evaluate(_:keys:arguments:followedBy:)`,
     /// whose commands may block in Redis (`WAIT`): a blocked connection holds up every command
     /// pipelined behind it, so plain commands never share these. 0: sequences use the command
@@ -30,11 +30,6 @@ public struct RedisConfiguration: Sendable, Hashable {
     /// How much longer than `commandTimeout` a command on the blocking connections may take (the
     /// timeout of the `WAIT` it carries).
     public var blockingCommandExtraTime: Duration = .zero
-    /// Runs the connections on Dispatch's width-limited user-initiated pool (one thread per core)
-    /// instead of a thread each: a caller on that pool (the service's HTTP workers) hands commands
-    /// over and gets replies back mostly without waking another thread; but any long task on the
-    /// pool delays every command, so it is off by default.
-    public var usesSharedThreadPool = false
 
     public init() {}
 }

@@ -1,19 +1,19 @@
 import CHiredis
-import Dispatch
+import EventLoops
 import Logging
 import Synchronization
 
 /// One connection to Redis at a time (one hiredis async context), reconnecting with backoff.
 ///
-/// Everything runs on `queue`: hiredis calls, its callbacks (they only happen inside those calls),
-/// Dispatch source events and timers. Callers reach it with one `queue.async` per command, and
-/// replies come back in order through ids in `pending`.
+/// Everything runs on `loop`: hiredis calls, its callbacks (they only happen inside those calls),
+/// socket events and timers. A caller on that loop hands commands straight to hiredis, others
+/// through one `loop.execute` per command; replies come back in order through ids in `pending`.
 ///
 /// Commands are accepted while the connection is ready, and also during the very first connect
 /// attempt after `connect()`: hiredis buffers them until the socket is up, so a service that starts
 /// together with Redis gets no spurious errors. If that attempt fails they fail with `notConnected`.
 /// During later attempts (Redis known to be away) commands fail fast with `notConnected`.
-// @unchecked Sendable: all mutable state is confined to `queue`; `readyFlag` is atomic.
+// @unchecked Sendable: all mutable state is confined to `loop`; `readyFlag` is atomic.
 final class RedisConnection: @unchecked Sendable {
     enum Role {
         case commands
@@ -32,7 +32,7 @@ final class RedisConnection: @unchecked Sendable {
     /// connection fails new ones fast, so memory stays bounded while Redis stalls.
     static let maximumPendingCommands = 100_000
 
-    let queue: DispatchQueue
+    let loop: EventLoop
     private let configuration: RedisConfiguration
     private let role: Role
     /// Where the master is, when Sentinel says so; then every connect attempt asks first.
@@ -66,37 +66,33 @@ final class RedisConnection: @unchecked Sendable {
     /// hiredis call that ran the callback has returned.
     private var teardownReason: String?
     private var lastFailureReason: String?
-    private let deadlineTimer: any DispatchSourceTimer
+    private var deadlineTimer: EventLoopTimer?
     private var timerDeadline: UInt64?
     private var subscriptions = SubscriptionTable()
     /// `connect()` was called: the subscriber connects once it has a channel.
     private var isStarted = false
 
-    init(configuration: RedisConfiguration, role: Role, label: String, logger: Logger, sentinels: SentinelMonitor? = nil) {
+    init(configuration: RedisConfiguration, role: Role, label: String, loop: EventLoop, logger: Logger, sentinels: SentinelMonitor? = nil) {
         self.configuration = configuration
         self.role = role
         self.sentinels = sentinels
         var logger = logger
         logger[metadataKey: "redis.connection"] = "\(label)"
         self.logger = logger
-        queue = configuration.usesSharedThreadPool
-            ? DispatchQueue(label: "rest-sessions.redis.\(label)", target: .global(qos: .userInitiated))
-            : DispatchQueue(label: "rest-sessions.redis.\(label)")
+        self.loop = loop
         commandTimeout = configuration.commandTimeout.nanoseconds
         connectTimeout = configuration.connectTimeout.nanoseconds
-        deadlineTimer = DispatchSource.makeTimerSource(queue: queue)
-        deadlineTimer.setEventHandler { [weak self] in self?.deadlineTimerFired() }
-        deadlineTimer.activate()
+        deadlineTimer = loop.makeTimer { [weak self] in self?.deadlineTimerFired() }
     }
 
     /// Commands hiredis holds for this connection (tests check that a stall keeps it bounded).
-    var commandsInFlight: Int { queue.sync { inFlight } }
+    var commandsInFlight: Int { loop.sync { self.inFlight } }
 
     /// At least the set-up (AUTH, SELECT) is done and commands go straight to Redis.
     var isReady: Bool { readyFlag.load(ordering: .relaxed) }
 
     func connect() {
-        queue.async { [self] in
+        loop.execute { [self] in
             guard case .idle = state, !isStarted else { return }
             isStarted = true
             if role == .commands || !subscriptions.isEmpty {
@@ -106,14 +102,18 @@ final class RedisConnection: @unchecked Sendable {
     }
 
     func send(_ command: RedisCommand, completion: @escaping PendingCommands.Completion) {
-        queue.async { [self] in enqueue(command, completion: completion) }
+        if loop.inEventLoop {
+            enqueue(command, completion: completion)
+        } else {
+            loop.execute { [self] in enqueue(command, completion: completion) }
+        }
     }
 
     /// Hands all the commands to hiredis in one go, so they travel back to back on this connection
     /// (`WAIT` then counts the writes before it). `completion` gets one result per command, in order.
     func send(sequence commands: [RedisCommand], completion: @escaping @Sendable ([Result<RedisReply, RedisError>]) -> Void) {
-        queue.async { [self] in
-            // Every completion runs on `queue` (at once, from a reply, or from the deadline timer).
+        loop.execute { [self] in
+            // Every completion runs on `loop` (at once, from a reply, or from the deadline timer).
             let results = ReplyCollector(count: commands.count, completion: completion)
             for (index, command) in commands.enumerated() {
                 enqueue(command) { results.store($0, at: index) }
@@ -124,7 +124,7 @@ final class RedisConnection: @unchecked Sendable {
     /// Sentinel announced a new master: a connection to another server is dropped (its commands
     /// fail with `connectionLost`) and reconnects to where the sentinels now point.
     func masterMoved(to endpoint: RedisConfiguration.Endpoint) {
-        queue.async { [self] in
+        loop.execute { [self] in
             guard let context, currentEndpoint != endpoint else { return }
             teardownReason = "the sentinels switched the master to \(Self.describe(endpoint))"
             tearDown(context)
@@ -132,7 +132,7 @@ final class RedisConnection: @unchecked Sendable {
     }
 
     func subscribe(channel: String, onMessage: @escaping SubscriptionTable.Handler, onStatus: SubscriptionTable.StatusHandler? = nil) {
-        queue.async { [self] in
+        loop.execute { [self] in
             guard let index = subscriptions.add(channel: channel, handler: onMessage, onStatus: onStatus) else { return }
             if let context {
                 issueSubscribe(index, on: context)
@@ -144,7 +144,7 @@ final class RedisConnection: @unchecked Sendable {
 
     /// Fails pending commands with `connectionLost` and stops reconnecting.
     func close() {
-        queue.async { [self] in
+        loop.execute { [self] in
             if case .closed = state { return }
             state = .closed
             readyFlag.store(false, ordering: .relaxed)
@@ -154,7 +154,7 @@ final class RedisConnection: @unchecked Sendable {
                 redisAsyncFree(context.pointer)
             }
             for waiter in pending.removeAll() { Self.fail(waiter, with: .connectionLost) }
-            deadlineTimer.cancel()
+            deadlineTimer?.cancel()
         }
     }
 
@@ -180,7 +180,7 @@ final class RedisConnection: @unchecked Sendable {
             completion(.failure(.notConnected))
             return
         }
-        let deadline = DispatchTime.now().uptimeNanoseconds &+ commandTimeout
+        let deadline = EventLoop.now() &+ commandTimeout
         pending.append(.command(completion), deadline: deadline)
         armTimer(at: deadline)
     }
@@ -196,7 +196,7 @@ final class RedisConnection: @unchecked Sendable {
             }, privdata, argc, argv, lengths)
         }
         if status == REDIS_OK {
-            if inFlight == 0 { lastProgress = DispatchTime.now().uptimeNanoseconds }
+            if inFlight == 0 { lastProgress = EventLoop.now() }
             inFlight += 1
         }
         return status
@@ -208,7 +208,7 @@ final class RedisConnection: @unchecked Sendable {
         if ac == context?.pointer {
             inFlight -= 1
             if reply != nil {
-                lastProgress = DispatchTime.now().uptimeNanoseconds
+                lastProgress = EventLoop.now()
                 if isSilentSinceStall {
                     isSilentSinceStall = false
                     consecutiveFailures = 0
@@ -264,12 +264,12 @@ final class RedisConnection: @unchecked Sendable {
     private func armTimer(at deadline: UInt64) {
         if let timerDeadline, timerDeadline <= deadline { return }
         timerDeadline = deadline
-        deadlineTimer.schedule(deadline: DispatchTime(uptimeNanoseconds: deadline), leeway: .milliseconds(5))
+        deadlineTimer?.schedule(at: deadline)
     }
 
     private func deadlineTimerFired() {
         timerDeadline = nil
-        let now = DispatchTime.now().uptimeNanoseconds
+        let now = EventLoop.now()
         var handshakeTimedOut = false
         while let waiter = pending.removeExpired(now: now) {
             if case .handshake = waiter { handshakeTimedOut = true }
@@ -310,7 +310,7 @@ final class RedisConnection: @unchecked Sendable {
         connectDeadline = .max
         let attempt = self.attempt
         sentinels.resolveMaster { [self] result in
-            queue.async { [self] in
+            loop.execute { [self] in
                 guard self.attempt == attempt, isConnecting, context == nil else { return }
                 switch result {
                 case .success(let endpoint): open(endpoint)
@@ -347,14 +347,14 @@ final class RedisConnection: @unchecked Sendable {
 
         let attempt = self.attempt
         let context = HiredisContext(
-            pointer: pointer, attempt: attempt, queue: queue,
+            pointer: pointer, attempt: attempt, loop: loop,
             onReadable: { [self] in handleSocketEvent(attempt: attempt, redisAsyncHandleRead) },
             onWritable: { [self] in handleSocketEvent(attempt: attempt, redisAsyncHandleWrite) })
         self.context = context
         installHooks(on: pointer)
 
         inFlight = 0
-        let now = DispatchTime.now().uptimeNanoseconds
+        let now = EventLoop.now()
         connectDeadline = now &+ connectTimeout
         armTimer(at: connectDeadline)
         let handshake = handshakeCommands()
@@ -411,7 +411,7 @@ final class RedisConnection: @unchecked Sendable {
         state = .ready
         connectDeadline = .max
         lastFailureReason = nil
-        lastProgress = DispatchTime.now().uptimeNanoseconds
+        lastProgress = EventLoop.now()
         if role == .commands { readyFlag.store(true, ordering: .relaxed) }
         // A stopped Redis still completes TCP connects: only a reply shows it is back.
         if isSilentSinceStall { return }
@@ -446,7 +446,7 @@ final class RedisConnection: @unchecked Sendable {
         let pointer = context.pointer
         let reason = teardownReason ?? (pointer.pointee.err != 0 ? String(cString: pointer.pointee.errstr) : "closed")
         teardownReason = nil
-        context.cancelSources(queue: queue)
+        context.stopWatching()
         self.context = nil
         readyFlag.store(false, ordering: .relaxed)
         subscriptions.connectionLost()
@@ -483,7 +483,7 @@ final class RedisConnection: @unchecked Sendable {
             minimum: configuration.minimumReconnectDelay.nanoseconds,
             maximum: configuration.maximumReconnectDelay.nanoseconds
         ).delay(afterFailures: consecutiveFailures)
-        queue.asyncAfter(deadline: .now() + .nanoseconds(Int(clamping: delay))) { [self] in
+        loop.schedule(after: delay) { [self] in
             guard case .waitingToReconnect = state, self.attempt == attempt else { return }
             startAttempt(isFirst: false)
         }

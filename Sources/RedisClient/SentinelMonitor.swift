@@ -1,3 +1,4 @@
+import EventLoops
 import Logging
 import Synchronization
 
@@ -13,7 +14,7 @@ final class SentinelMonitor: Sendable {
     /// The sentinel that answered last: asked first next time.
     private let preferred = Atomic<Int>(0)
 
-    init(configuration: RedisConfiguration, sentinel: SentinelConfiguration, logger: Logger) {
+    init(configuration: RedisConfiguration, sentinel: SentinelConfiguration, eventLoops: EventLoopGroup, logger: Logger) {
         masterName = sentinel.masterName
         func connection(to endpoint: RedisConfiguration.Endpoint, index: Int, role: RedisConnection.Role) -> RedisConnection {
             var sentinelConfiguration = configuration
@@ -23,7 +24,7 @@ final class SentinelMonitor: Sendable {
             sentinelConfiguration.password = sentinel.password
             sentinelConfiguration.database = 0
             let label = role == .commands ? "sentinel-\(index)" : "sentinel-\(index)-events"
-            return RedisConnection(configuration: sentinelConfiguration, role: role, label: label, logger: logger)
+            return RedisConnection(configuration: sentinelConfiguration, role: role, label: label, loop: eventLoops.nextLoop(), logger: logger)
         }
         queries = sentinel.sentinels.enumerated().map { connection(to: $1, index: $0, role: .commands) }
         watchers = sentinel.sentinels.enumerated().map { connection(to: $1, index: $0, role: .subscriber) }

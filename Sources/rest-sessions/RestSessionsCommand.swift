@@ -49,6 +49,8 @@ struct RestSessionsCommand: ParsableCommand {
     var maxBodyBytes: String?
     @Option(help: ArgumentHelp(SettingDefinition.named("max-connections").help, valueName: "count"))
     var maxConnections: String?
+    @Option(help: ArgumentHelp(SettingDefinition.named("threads").help, valueName: "count"))
+    var threads: String?
     @Option(help: ArgumentHelp(SettingDefinition.named("header-timeout").help, valueName: "seconds"))
     var headerTimeout: String?
     @Option(help: ArgumentHelp(SettingDefinition.named("idle-timeout").help, valueName: "seconds"))
@@ -79,7 +81,7 @@ struct RestSessionsCommand: ParsableCommand {
             ("redis-url", redisUrl), ("redis-timeout-ms", redisTimeoutMs), ("namespace", namespace), ("wipe", wipe),
             ("cache-time", cacheTime), ("cache-max", cacheMax), ("log-level", logLevel),
             ("max-header-bytes", maxHeaderBytes), ("max-body-bytes", maxBodyBytes), ("max-connections", maxConnections),
-            ("header-timeout", headerTimeout), ("idle-timeout", idleTimeout), ("shutdown-timeout", shutdownTimeout),
+            ("threads", threads), ("header-timeout", headerTimeout), ("idle-timeout", idleTimeout), ("shutdown-timeout", shutdownTimeout),
             ("auth-cookie", authCookie), ("api-keys", apiKeys), ("api-keys-file", apiKeysFile),
             ("sentinels", sentinels), ("sentinel-master", sentinelMaster), ("sentinel-password", sentinelPassword),
             ("wait-replicas", waitReplicas), ("wait-timeout-ms", waitTimeoutMs),

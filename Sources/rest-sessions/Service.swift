@@ -1,4 +1,5 @@
 import Dispatch
+import EventLoops
 import Foundation
 import HTTPServer
 import Logging
@@ -36,14 +37,17 @@ final class Service: Sendable {
         }
         apiOptions.authCookie = settings.authCookie
         apiOptions.metricsText = MetricsSetup.bootstrapPrometheus()
-        let redis = RedisClient(configuration: redisConfiguration, logger: Logger(label: "rest-sessions.redis"))
+        // HTTP and Redis share the loops: a request's command and reply stay on its connection's thread.
+        let eventLoops = EventLoopGroup(count: settings.threads, name: "rest-sessions")
+        let redis = RedisClient(configuration: redisConfiguration, eventLoops: eventLoops, logger: Logger(label: "rest-sessions.redis"))
         redis.connect()
         let store = SessionStore(redis: redis, configuration: settings.storeConfiguration, logger: Logger(label: "rest-sessions.store"))
         store.start()
         let api = RestSessionsAPI(
             store: store, logger: Logger(label: "rest-sessions.http"), accessLog: settings.logLevel.includesAccessLog,
             options: apiOptions)
-        let server = HTTPServer(configuration: settings.serverConfiguration, handler: api, logger: Logger(label: "rest-sessions.http"))
+        let server = HTTPServer(
+            configuration: settings.serverConfiguration, handler: api, eventLoops: eventLoops, logger: Logger(label: "rest-sessions.http"))
         // Before listening, so the warning is out before the first request can be answered.
         if apiOptions.apiKeys == nil && settings.listensBeyondLoopback {
             logger.warning(

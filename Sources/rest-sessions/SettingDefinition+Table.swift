@@ -64,6 +64,10 @@ extension SettingDefinition {
                 summary: "Most open client connections",
                 expectation: "an integer from 1 to 1000000", kind: .integer(\.maxConnections, allowed: [1...1_000_000])),
             SettingDefinition(
+                fileKey: "threads", flag: "threads", environmentName: "RS_THREADS",
+                summary: "Event-loop threads serving both HTTP and Redis (0: one per processor)",
+                expectation: "an integer from 0 to 256", kind: .integer(\.threads, allowed: [0...256])),
+            SettingDefinition(
                 fileKey: "headerTimeout", flag: "header-timeout", environmentName: "RS_HEADER_TIMEOUT",
                 summary: "Seconds a client has to send a request's headers, and again its body (408 after)",
                 expectation: "an integer from 1 to 600", kind: .integer(\.headerTimeout, allowed: [1...600])),

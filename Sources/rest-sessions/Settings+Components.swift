@@ -27,8 +27,6 @@ extension Settings {
             configuration.blockingConnectionCount = Self.blockingConnectionCount
             configuration.blockingCommandExtraTime = .milliseconds(waitTimeoutMilliseconds)
         }
-        // The service is the pool's only heavy user: see usesSharedThreadPool (README, Performance).
-        configuration.usesSharedThreadPool = true
         return configuration
     }
 
@@ -76,7 +74,6 @@ extension Settings {
         configuration.limits.bodyTimeout = .seconds(headerTimeout)
         configuration.limits.idleTimeout = .seconds(idleTimeout)
         configuration.limits.shutdownGracePeriod = .seconds(shutdownTimeout)
-        configuration.usesSharedThreadPool = true
         return configuration
     }
 }

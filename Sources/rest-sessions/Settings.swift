@@ -15,6 +15,7 @@ struct Settings: Sendable, Hashable {
     var maxHeaderBytes = 16384
     var maxBodyBytes = 65536
     var maxConnections = 10000
+    var threads = 0
     var headerTimeout = 10
     var idleTimeout = 60
     var shutdownTimeout = 10

@@ -1,4 +1,5 @@
 import Dispatch
+import EventLoops
 import HTTPServer
 import Logging
 
@@ -8,13 +9,14 @@ struct LiveServer {
     let handler: TestHandler
     let port: Int
 
-    init(limits: HTTPServerLimits = HTTPServerLimits(), configure: (inout HTTPServerConfiguration) -> Void = { _ in }) throws {
+    init(limits: HTTPServerLimits = HTTPServerLimits(), eventLoops: EventLoopGroup = .shared,
+         configure: (inout HTTPServerConfiguration) -> Void = { _ in }) throws {
         var configuration = HTTPServerConfiguration()
         configuration.addresses = [.tcp(host: "127.0.0.1", port: 0)]
         configuration.limits = limits
         configure(&configuration)
         handler = TestHandler()
-        server = HTTPServer(configuration: configuration, handler: handler, logger: Logger(label: "test"))
+        server = HTTPServer(configuration: configuration, handler: handler, eventLoops: eventLoops, logger: Logger(label: "test"))
         try server.start()
         port = server.boundPorts.first ?? 0
     }

@@ -1,12 +1,16 @@
+import EventLoops
 import RedisClient
 import Testing
 
 @Suite struct CommandTests {
-    @Test(arguments: [false, true])
-    func pipelinedBurstMatchesEveryReplyToItsCaller(onSharedThreadPool: Bool) async throws {
+    /// One loop holding every connection, and connections spread over three loops.
+    @Test(arguments: [1, 3])
+    func pipelinedBurstMatchesEveryReplyToItsCaller(eventLoopCount: Int) async throws {
+        let eventLoops = EventLoopGroup(count: eventLoopCount, name: "burst")
+        defer { eventLoops.shutdown() }
         var configuration = try TestEnvironment.sharedConfiguration()
-        configuration.usesSharedThreadPool = onSharedThreadPool
-        let client = TestEnvironment.connectedClient(configuration)
+        configuration.connectionCount = 4
+        let client = TestEnvironment.connectedClient(configuration, eventLoops: eventLoops)
         defer { client.close() }
         let prefix = TestEnvironment.keyPrefix()
         let count = 10_000

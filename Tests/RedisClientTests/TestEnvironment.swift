@@ -1,3 +1,4 @@
+import EventLoops
 import Foundation
 import Logging
 import RedisClient
@@ -45,8 +46,8 @@ enum TestEnvironment {
         "rc-test:\(UInt64.random(in: 0...UInt64.max)):"
     }
 
-    static func connectedClient(_ configuration: RedisConfiguration) -> RedisClient {
-        let client = RedisClient(configuration: configuration, logger: logger)
+    static func connectedClient(_ configuration: RedisConfiguration, eventLoops: EventLoopGroup = .shared) -> RedisClient {
+        let client = RedisClient(configuration: configuration, eventLoops: eventLoops, logger: logger)
         client.connect()
         return client
     }

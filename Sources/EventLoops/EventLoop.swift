@@ -1,0 +1,264 @@
+import Dispatch
+import Synchronization
+import CEpoll
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One thread running epoll: watched descriptors, timers and tasks, all handled on that thread.
+///
+/// Everything a loop owns (its watchers, timers and the objects that use them) is confined to its
+/// thread; other threads reach it only through `execute`, `schedule(after:)` and `sync`.
+/// Level-triggered: a handler may leave bytes unread and hear about them on the next pass, and
+/// interest changes cost an `epoll_ctl` only when they really change.
+// @unchecked Sendable: the mutable state is confined to the loop's thread, except `incoming`, which a Mutex guards.
+public final class EventLoop: @unchecked Sendable {
+    public let name: String
+    private let epoll: Int32
+    private let wakeDescriptor: Int32
+    private let incoming = Mutex(Incoming())
+
+    private var localTasks: [() -> Void] = []
+    private var endOfPassTasks: [() -> Void] = []
+    private var timers = TimerQueue()
+    /// Indexed by descriptor; the generation in each event's data rejects an event meant for a
+    /// descriptor that was closed and reused within one `epoll_wait` batch.
+    private var watchers: [FileDescriptorWatcher?] = []
+    private var nextWatcherGeneration: UInt32 = 0
+
+    private struct Incoming {
+        var tasks: [@Sendable () -> Void] = []
+        /// An eventfd write is on its way or unread: further tasks need not write again.
+        var isWakePending = false
+        var isStopping = false
+    }
+
+    private static let eventsPerWait: Int32 = 256
+    private static let wakeToken: UInt64 = .max
+
+    init(name: String) {
+        self.name = name
+        epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        wakeDescriptor = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
+        // Without these the process cannot serve anything; they fail only when out of descriptors at start.
+        precondition(epoll >= 0 && wakeDescriptor >= 0, "event loop \(name): epoll_create1/eventfd failed: \(String(cString: strerror(errno)))")
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue
+        event.data.u64 = Self.wakeToken
+        precondition(epoll_ctl(epoll, EPOLL_CTL_ADD, wakeDescriptor, &event) == 0, "event loop \(name): epoll_ctl(eventfd) failed")
+        startThread()
+    }
+
+    // MARK: From any thread
+
+    /// The loop running the calling thread, if any.
+    public static var current: EventLoop? {
+        pthread_getspecific(currentLoopKey).map { Unmanaged<EventLoop>.fromOpaque($0).takeUnretainedValue() }
+    }
+
+    public var inEventLoop: Bool {
+        pthread_getspecific(currentLoopKey) == Unmanaged.passUnretained(self).toOpaque()
+    }
+
+    /// Runs `task` on the loop: after the current handler when called on the loop, else soon.
+    public func execute(_ task: @escaping @Sendable () -> Void) {
+        if inEventLoop {
+            localTasks.append(task)
+            return
+        }
+        let wakes = incoming.withLock { incoming -> Bool in
+            incoming.tasks.append(task)
+            defer { incoming.isWakePending = true }
+            return !incoming.isWakePending
+        }
+        if wakes { wake() }
+    }
+
+    /// Runs `task` on the loop after `delay` nanoseconds (a millisecond later at most).
+    public func schedule(after delay: UInt64, _ task: @escaping @Sendable () -> Void) {
+        let deadline = Self.now() &+ delay
+        if inEventLoop {
+            makeTimer(task).schedule(at: deadline)
+        } else {
+            execute { [self] in makeTimer(task).schedule(at: deadline) }
+        }
+    }
+
+    /// Runs `body` on the loop and waits for it; on the loop itself it just runs it. Never call it
+    /// from another loop's thread (two loops waiting for each other would deadlock).
+    public func sync<Value: Sendable>(_ body: @escaping @Sendable () -> Value) -> Value {
+        if inEventLoop { return body() }
+        let result = Mutex<Value?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        execute {
+            let value = body()
+            result.withLock { $0 = value }
+            done.signal()
+        }
+        done.wait()
+        return result.withLock { $0! }
+    }
+
+    /// Lets the loop finish the tasks already queued, then ends its thread. Watchers left behind are
+    /// not closed: their owners must have stopped them.
+    public func shutdown() {
+        let wakes = incoming.withLock { incoming -> Bool in
+            incoming.isStopping = true
+            defer { incoming.isWakePending = true }
+            return !incoming.isWakePending
+        }
+        if wakes { wake() }
+    }
+
+    /// CLOCK_MONOTONIC in nanoseconds: the clock of every deadline on a loop.
+    public static func now() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
+    }
+
+    // MARK: On the loop
+
+    /// Runs `task` once the events and tasks of this pass are handled: work that many handlers may
+    /// ask for in one pass (flushing a pipelined Redis connection) is then done once for all.
+    public func deferToEndOfPass(_ task: @escaping () -> Void) {
+        assertInEventLoop()
+        endOfPassTasks.append(task)
+    }
+
+    /// A timer on this loop; `handler` runs on the loop each time a schedule comes due.
+    public func makeTimer(_ handler: @escaping () -> Void) -> EventLoopTimer {
+        EventLoopTimer(loop: self, handler: handler)
+    }
+
+    /// Starts watching `descriptor` (non-blocking) with no interest yet; see `setInterest`.
+    public func watch(_ descriptor: Int32, handler: @escaping (IOEvents) -> Void) -> FileDescriptorWatcher {
+        assertInEventLoop()
+        precondition(descriptor >= 0)
+        nextWatcherGeneration &+= 1
+        let watcher = FileDescriptorWatcher(loop: self, descriptor: descriptor, generation: nextWatcherGeneration, handler: handler)
+        let index = Int(descriptor)
+        if watchers.count <= index { watchers += Array(repeating: nil, count: max(index + 1 - watchers.count, watchers.count)) }
+        watchers[index] = watcher
+        return watcher
+    }
+
+    public func assertInEventLoop(file: StaticString = #fileID, line: UInt = #line) {
+        assert(inEventLoop, "not on event loop \(name)", file: file, line: line)
+    }
+
+    func updateRegistration(_ watcher: FileDescriptorWatcher, from old: UInt32, to new: UInt32) {
+        var event = epoll_event()
+        event.events = new
+        event.data.u64 = UInt64(UInt32(bitPattern: watcher.descriptor)) << 32 | UInt64(watcher.generation)
+        let operation = old == 0 ? EPOLL_CTL_ADD : (new == 0 ? EPOLL_CTL_DEL : EPOLL_CTL_MOD)
+        // Fails only for a descriptor closed behind the watcher's back: then there is nothing to watch.
+        _ = epoll_ctl(epoll, operation, watcher.descriptor, &event)
+    }
+
+    func removeWatcher(_ watcher: FileDescriptorWatcher) {
+        let index = Int(watcher.descriptor)
+        if index < watchers.count, watchers[index] === watcher { watchers[index] = nil }
+    }
+
+    func add(_ timer: EventLoopTimer, deadline: UInt64) {
+        timers.push(timer, deadline: deadline)
+    }
+
+    // MARK: The thread
+
+    private func startThread() {
+        let box = Unmanaged.passRetained(self).toOpaque()
+        var thread = pthread_t()
+        let status = pthread_create(&thread, nil, { argument in
+            let loop = Unmanaged<EventLoop>.fromOpaque(argument!).takeRetainedValue()
+            loop.run()
+            return nil
+        }, box)
+        precondition(status == 0, "event loop \(name): pthread_create failed (\(status))")
+        pthread_detach(thread)
+    }
+
+    private func run() {
+        pthread_setspecific(currentLoopKey, Unmanaged.passUnretained(self).toOpaque())
+        name.withCString { cepoll_name_current_thread($0) }
+        var events = [epoll_event](repeating: epoll_event(), count: Int(Self.eventsPerWait))
+        var isRunning = true
+        while isRunning {
+            let count = epoll_wait(epoll, &events, Self.eventsPerWait, waitTimeout())
+            if count < 0 {
+                precondition(errno == EINTR, "event loop \(name): epoll_wait failed: \(String(cString: strerror(errno)))")
+                continue
+            }
+            for index in 0..<Int(count) { deliver(events[index]) }
+            fireDueTimers()
+            isRunning = runTasks()
+        }
+        close(epoll)
+        close(wakeDescriptor)
+        pthread_setspecific(currentLoopKey, nil)
+    }
+
+    private func deliver(_ event: epoll_event) {
+        let data = event.data.u64
+        if data == Self.wakeToken {
+            var value: UInt64 = 0
+            _ = read(wakeDescriptor, &value, MemoryLayout<UInt64>.size)
+            return
+        }
+        let index = Int(data >> 32)
+        guard index < watchers.count, let watcher = watchers[index], watcher.generation == UInt32(truncatingIfNeeded: data) else { return }
+        watcher.handle(IOEvents(rawValue: event.events))
+    }
+
+    private func waitTimeout() -> Int32 {
+        if !localTasks.isEmpty || !endOfPassTasks.isEmpty { return 0 }
+        guard let deadline = timers.earliestDeadline else { return -1 }
+        let now = Self.now()
+        guard deadline > now else { return 0 }
+        // Rounded up: waking before the deadline would only wait again.
+        return Int32(clamping: (deadline - now + 999_999) / 1_000_000)
+    }
+
+    private func fireDueTimers() {
+        guard timers.earliestDeadline != nil else { return }
+        let now = Self.now()
+        while let timer = timers.popDue(now: now) { timer.fire() }
+    }
+
+    /// Runs the tasks queued so far (not those they queue: those wait for the next pass, after a
+    /// look at the descriptors), then the end-of-pass work. False once the loop should stop.
+    private func runTasks() -> Bool {
+        let (tasks, isStopping) = incoming.withLock { incoming in
+            defer {
+                incoming.tasks.removeAll(keepingCapacity: true)
+                incoming.isWakePending = false
+            }
+            return (incoming.tasks, incoming.isStopping)
+        }
+        for task in tasks { task() }
+        if !localTasks.isEmpty {
+            let local = localTasks
+            localTasks.removeAll(keepingCapacity: true)
+            for task in local { task() }
+        }
+        while !endOfPassTasks.isEmpty {
+            let deferred = endOfPassTasks
+            endOfPassTasks.removeAll(keepingCapacity: true)
+            for task in deferred { task() }
+        }
+        return !isStopping
+    }
+
+    private func wake() {
+        var one: UInt64 = 1
+        _ = write(wakeDescriptor, &one, MemoryLayout<UInt64>.size)
+    }
+}
+
+/// The loop of the current thread, set once when the loop's thread starts.
+private let currentLoopKey: pthread_key_t = {
+    var key = pthread_key_t()
+    precondition(pthread_key_create(&key, nil) == 0, "pthread_key_create failed")
+    return key
+}()

@@ -1,0 +1,36 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A fixed set of event loops, one thread each. The service runs its HTTP connections and its Redis
+/// connections on the same loops, so a request, its Redis command and its reply are handled on one
+/// thread without hand-offs.
+public final class EventLoopGroup: Sendable {
+    public let loops: [EventLoop]
+    private let next = AtomicCounter()
+
+    /// `count` below 1: one loop per active processor.
+    public init(count: Int = 0, name: String = "event-loop") {
+        let count = count > 0 ? count : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        loops = (0..<count).map { EventLoop(name: "\(name)-\($0)") }
+    }
+
+    /// The process's loops, started on first use; what servers and clients use unless given others.
+    public static let shared = EventLoopGroup(name: "rest-sessions")
+
+    /// Round robin over the loops.
+    public func nextLoop() -> EventLoop {
+        loops[next.increment() % loops.count]
+    }
+
+    /// The loop running the calling thread when it belongs to this group.
+    public var currentLoop: EventLoop? {
+        guard let current = EventLoop.current, loops.contains(where: { $0 === current }) else { return nil }
+        return current
+    }
+
+    /// Stops every loop after the tasks already queued; for tests and tools that make their own groups.
+    public func shutdown() {
+        for loop in loops { loop.shutdown() }
+    }
+}

@@ -1,0 +1,176 @@
+import CEpoll
+import EventLoops
+import Glibc
+import Synchronization
+import Testing
+
+@Suite struct EventLoopTests {
+    @Test func executeRunsTasksOnTheLoopInOrder() async {
+        let group = EventLoopGroup(count: 1, name: "order")
+        defer { group.shutdown() }
+        let loop = group.loops[0]
+        #expect(!loop.inEventLoop)
+        #expect(EventLoop.current == nil)
+        let seen = Mutex<[Int]>([])
+        let onLoop = Mutex<[Bool]>([])
+        for index in 0..<1000 {
+            loop.execute {
+                seen.withLock { $0.append(index) }
+                onLoop.withLock { $0.append(loop.inEventLoop && EventLoop.current === loop && group.currentLoop === loop) }
+            }
+        }
+        loop.sync {}
+        #expect(seen.withLock { $0 } == Array(0..<1000))
+        #expect(onLoop.withLock { $0.allSatisfy { $0 } })
+    }
+
+    @Test func workDeferredToTheEndOfAPassRunsAfterTheTasksOfThatPass() async {
+        let group = EventLoopGroup(count: 1, name: "defer")
+        defer { group.shutdown() }
+        let loop = group.loops[0]
+        let steps = Mutex<[String]>([])
+        loop.execute {
+            steps.withLock { $0.append("task") }
+            loop.deferToEndOfPass { steps.withLock { $0.append("deferred") } }
+            loop.deferToEndOfPass { steps.withLock { $0.append("deferred again") } }
+            loop.execute { steps.withLock { $0.append("queued from the loop") } }
+        }
+        try? await Task.sleep(for: .milliseconds(50))
+        loop.sync {}
+        #expect(steps.withLock { $0 } == ["task", "queued from the loop", "deferred", "deferred again"])
+    }
+
+    @Test func syncReturnsTheValueComputedOnTheLoop() {
+        let group = EventLoopGroup(count: 2, name: "sync")
+        defer { group.shutdown() }
+        #expect(group.loops[1].sync { EventLoop.current === group.loops[1] })
+        #expect(group.loops[0].sync { 6 * 7 } == 42)
+    }
+
+    @Test func nextLoopGoesRoundRobin() {
+        let group = EventLoopGroup(count: 3, name: "round")
+        defer { group.shutdown() }
+        let picked = (0..<6).map { _ in group.nextLoop() }
+        #expect(picked.map { ObjectIdentifier($0) } == (group.loops + group.loops).map { ObjectIdentifier($0) })
+    }
+
+    @Test func timersFireInDeadlineOrderAndCancelledOnesNever() async throws {
+        let group = EventLoopGroup(count: 1, name: "timers")
+        defer { group.shutdown() }
+        let loop = group.loops[0]
+        let fired = Mutex<[String]>([])
+        loop.execute {
+            let start = EventLoop.now()
+            let late = loop.makeTimer { fired.withLock { $0.append("late") } }
+            let early = loop.makeTimer { fired.withLock { $0.append("early") } }
+            let cancelled = loop.makeTimer { fired.withLock { $0.append("cancelled") } }
+            let moved = loop.makeTimer { fired.withLock { $0.append("moved earlier") } }
+            late.schedule(at: start + 60_000_000)
+            early.schedule(at: start + 20_000_000)
+            cancelled.schedule(at: start + 10_000_000)
+            cancelled.cancel()
+            moved.schedule(at: start + 500_000_000)
+            moved.schedule(at: start + 40_000_000)
+        }
+        try await eventually { fired.withLock { $0.count } >= 3 }
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(fired.withLock { $0 } == ["early", "moved earlier", "late"])
+    }
+
+    @Test func scheduleAfterRunsNoEarlierThanItsDelay() async throws {
+        let group = EventLoopGroup(count: 1, name: "after")
+        defer { group.shutdown() }
+        let start = EventLoop.now()
+        let ranAt = Mutex<UInt64?>(nil)
+        group.loops[0].schedule(after: 30_000_000) { ranAt.withLock { $0 = EventLoop.now() } }
+        try await eventually { ranAt.withLock { $0 } != nil }
+        #expect(try #require(ranAt.withLock { $0 }) - start >= 30_000_000)
+    }
+
+    @Test func watcherReportsReadableAndWritableAsInterestAllows() async throws {
+        let group = EventLoopGroup(count: 1, name: "watch")
+        defer { group.shutdown() }
+        let loop = group.loops[0]
+        let (ours, peer) = try socketPair()
+        defer { close(peer) }
+        let events = Mutex<(readable: Int, writable: Int)>((0, 0))
+        let watcher = loop.sync {
+            let watcher = loop.watch(ours) { reported in
+                events.withLock {
+                    if reported.isReadable { $0.readable += 1 }
+                    if reported.isWritable { $0.writable += 1 }
+                }
+                if reported.isReadable {
+                    var byte: UInt8 = 0
+                    _ = read(ours, &byte, 1)
+                }
+            }
+            return UncheckedBox(watcher)
+        }
+
+        // No interest yet: bytes waiting raise nothing.
+        #expect(write(peer, "a", 1) == 1)
+        try await Task.sleep(for: .milliseconds(30))
+        #expect(events.withLock { $0.readable } == 0)
+
+        loop.execute { watcher.value.setReading(true) }
+        try await eventually { events.withLock { $0.readable } == 1 }
+        #expect(events.withLock { $0.writable } == 0)
+
+        loop.execute { watcher.value.setInterest(reading: false, writing: true) }
+        try await eventually { events.withLock { $0.writable } >= 1 }
+        loop.sync { watcher.value.setWriting(false) }
+        let writableSoFar = events.withLock { $0.writable }
+        try await Task.sleep(for: .milliseconds(30))
+        #expect(events.withLock { $0.writable } == writableSoFar)
+
+        loop.sync { watcher.value.stop() }
+        #expect(write(peer, "b", 1) == 1)
+        try await Task.sleep(for: .milliseconds(30))
+        #expect(events.withLock { $0.readable } == 1)
+        close(ours)
+    }
+
+    @Test func aHangUpWithoutInterestIsNotReported() async throws {
+        let group = EventLoopGroup(count: 1, name: "hangup")
+        defer { group.shutdown() }
+        let loop = group.loops[0]
+        let (ours, peer) = try socketPair()
+        let reports = Mutex(0)
+        let watcher = loop.sync {
+            let watcher = loop.watch(ours) { _ in reports.withLock { $0 += 1 } }
+            watcher.setReading(true)
+            watcher.setReading(false)
+            return UncheckedBox(watcher)
+        }
+        close(peer)
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(reports.withLock { $0 } == 0)
+        loop.execute { watcher.value.setReading(true) }
+        try await eventually { reports.withLock { $0 } >= 1 }
+        loop.sync { watcher.value.stop() }
+        close(ours)
+    }
+
+    private func socketPair() throws -> (Int32, Int32) {
+        var descriptors: [Int32] = [0, 0]
+        try #require(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &descriptors) == 0)
+        for descriptor in descriptors {
+            _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+        }
+        return (descriptors[0], descriptors[1])
+    }
+
+    private func eventually(_ condition: () -> Bool) async throws {
+        for _ in 0..<500 where !condition() {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(condition())
+    }
+}
+
+/// Carries a loop-confined object through `sync` to be used again only on that loop.
+struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
