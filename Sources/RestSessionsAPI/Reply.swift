@@ -32,12 +32,14 @@ struct Reply: Sendable {
     func send(_ response: HTTPResponse) {
         var response = response
         response.headers.add(name: RequestIDs.headerName, value: requestID)
-        respond(response)
+        // Counted and logged before the answer leaves: the answer may be written at once on this
+        // thread, and a client that has it may read the metrics or the log next.
         let elapsed = ContinuousClock.now - start
         metrics.recordRequest(route: route, status: response.status.code, duration: elapsed)
         if let access {
             access.log.record(
                 method: access.method, path: access.path, status: response.status.code, elapsed: elapsed, requestID: requestID)
         }
+        respond(response)
     }
 }

@@ -45,7 +45,11 @@ enum SessionScripts {
         -- what remains only together with la moving to now (the reference rewrites ttl alone at idle 1).
         -- The deadline in SESSIONS is always the one the hash implies, never past the absolute end;
         -- _users and _sessions get now, which a live session's absolute end is never before.
+        -- At idle 0 the session was touched (or made) this very second, and that touch already wrote
+        -- la = now and these three scores: writing them again would change nothing, so a session read
+        -- many times a second costs its sorted sets nothing more.
         local function touch(app, token, s)
+          if s.idle == 0 then return end
           local la, ttl = s.la, s.ttl
           if s.idle > 1 then
             la = now
