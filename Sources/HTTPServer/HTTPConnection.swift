@@ -77,18 +77,21 @@ final class HTTPConnection: @unchecked Sendable {
 
     // MARK: Input
 
-    /// Reads until the socket would block (a few reads at most, for fairness between connections;
-    /// the loop is level-triggered, so what is left is reported again on its next pass).
+    /// Reads what the socket holds: a few buffers at most, for fairness between connections. A read
+    /// that does not fill the buffer has emptied the socket, and the loop is level-triggered: it
+    /// reports whatever comes next (bytes, end of file, a reset), so no read is spent on EAGAIN.
     private func readableEvent() {
         for _ in 0..<Self.readsPerEvent {
             guard phase == .lingering || (phase == .open && !readSuspended) else { return }
             switch socket.receive(into: worker.readBuffer) {
             case .transferred(let count):
                 lastProgress = Self.now()
-                if phase == .lingering { continue }
-                parser.append(UnsafeRawBufferPointer(rebasing: worker.readBuffer[..<count]))
-                parserNeedsBytes = false
-                pump()
+                if phase == .open {
+                    parser.append(UnsafeRawBufferPointer(rebasing: worker.readBuffer[..<count]))
+                    parserNeedsBytes = false
+                    pump()
+                }
+                if count < worker.readBuffer.count { return }
             case .wouldBlock:
                 return
             case .endOfFile:

@@ -1,4 +1,5 @@
 import CHiredis
+import Glibc
 import EventLoops
 
 /// A live hiredis async context and the watcher of its socket.
@@ -13,6 +14,12 @@ final class HiredisContext {
     private let onWritable: () -> Void
     private var isFlushScheduled = false
     private var isFlushing = false
+    /// Commands in hiredis's buffer that no flush has written yet.
+    private var unflushedCommands = 0
+    static let flushThreshold: Int = {
+        guard let text = getenv("RS_REDIS_FLUSH_EVERY") else { return 8 }
+        return Int(String(cString: text)) ?? 8
+    }()
 
     init(pointer: UnsafeMutablePointer<redisAsyncContext>, attempt: UInt64, loop: EventLoop,
          onReadable: @escaping () -> Void, onWritable: @escaping () -> Void) {
@@ -48,10 +55,24 @@ final class HiredisContext {
         isFlushScheduled = true
         loop.deferToEndOfPass { [self] in
             isFlushScheduled = false
-            isFlushing = true
-            onWritable()
-            isFlushing = false
+            if unflushedCommands > 0 { flush() }
         }
+    }
+
+    /// A command went into hiredis's buffer. A pass that reads many requests (all 50 connections of a
+    /// load generator in step) would otherwise hand Redis all their commands at its very end, and
+    /// Redis, the service and the clients would take turns; writing every few commands lets Redis
+    /// work on the first ones while the rest are still being parsed.
+    func commandQueued() {
+        unflushedCommands += 1
+        if unflushedCommands >= Self.flushThreshold, isFlushScheduled, !isFlushing { flush() }
+    }
+
+    private func flush() {
+        unflushedCommands = 0
+        isFlushing = true
+        onWritable()
+        isFlushing = false
     }
 
     /// hiredis's cleanup hook, called just before hiredis frees the context (and closes its socket).

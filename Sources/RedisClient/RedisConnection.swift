@@ -183,6 +183,8 @@ final class RedisConnection: @unchecked Sendable {
         let deadline = EventLoop.now() &+ commandTimeout
         pending.append(.command(completion), deadline: deadline)
         armTimer(at: deadline)
+        // Last: a flush that fails tears the context down and fails every pending command, this one too.
+        context.commandQueued()
     }
 
     /// Hands the command to hiredis under the next pending id.

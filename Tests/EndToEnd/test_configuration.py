@@ -1,7 +1,9 @@
 """The executable's settings: precedence flag > env > file > default, and every invalid-value message."""
 import json
+import os
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -26,13 +28,14 @@ INVALID = [
     ("maxHeaderBytes", "--max-header-bytes", "RS_MAX_HEADER_BYTES", ["1023", "1048577"], ["1024", "1048576"]),
     ("maxBodyBytes", "--max-body-bytes", "RS_MAX_BODY_BYTES", ["1023", "16777217"], ["1024", "16777216"]),
     ("maxConnections", "--max-connections", "RS_MAX_CONNECTIONS", ["0", "1000001"], ["1000000"]),
+    ("threads", "--threads", "RS_THREADS", ["-1", "257", "two"], ["0", "256"]),
     ("headerTimeout", "--header-timeout", "RS_HEADER_TIMEOUT", ["0", "601"], ["600"]),
     ("idleTimeout", "--idle-timeout", "RS_IDLE_TIMEOUT", ["0", "3601"], ["3600"]),
     ("shutdownTimeout", "--shutdown-timeout", "RS_SHUTDOWN_TIMEOUT", ["-1", "601"], ["600"]),
 ]
 FILE_VALUES = {"port": 65536, "redisPort": 0, "redisTimeoutMs": 9, "wipe": 5, "cacheTime": 86401,
                "cacheMax": 0, "maxHeaderBytes": 1023, "maxBodyBytes": 16777217, "maxConnections": 0,
-               "headerTimeout": 601, "idleTimeout": 0, "shutdownTimeout": 601}
+               "threads": 257, "headerTimeout": 601, "idleTimeout": 0, "shutdownTimeout": 601}
 
 
 def run_to_exit(arguments=(), **settings):
@@ -196,3 +199,16 @@ def test_port_zero_picks_a_free_port_and_logs_it(launcher):
         return None
     service.port = wait_until(logged_port, STARTUP_DEADLINE_SECONDS, "the chosen port in the log")
     service.wait_until_answering()
+
+
+@pytest.mark.parametrize("threads", [1, 3])
+def test_threads_sets_how_many_event_loops_serve_http_and_redis(launcher, threads):
+    service = launcher.start(["--threads", str(threads)])
+    app = random_app()
+    tokens = [create(service, app, user_id=f"user{index}") for index in range(20)]
+    for token in tokens:
+        expect_json(service.request("GET", f"/{app}/get/{token}"), 200)
+    names = [Path(f"/proc/{service.process.pid}/task/{task}/comm").read_text().strip()
+             for task in os.listdir(f"/proc/{service.process.pid}/task")]
+    loops = sorted(name for name in names if re.fullmatch(r"rest-sessions-\d+", name))
+    assert loops == [f"rest-sessions-{index}" for index in range(threads)], names
