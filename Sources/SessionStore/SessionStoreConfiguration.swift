@@ -12,6 +12,9 @@ public struct SessionStoreConfiguration: Sendable, Hashable {
     public var waitReplicas: Int = 0
     /// How long `WAIT` waits for them, in milliseconds.
     public var waitTimeoutMilliseconds: Int = 1000
+    /// Entries an unpaged soapp or soid reads per script call. Reading a session costs Redis about
+    /// 10 µs (`make bench-growth`), so one call holds it about 2.5 ms; tests make it small.
+    var listingBatchSize: Int = 250
 
     public init() {}
 }
