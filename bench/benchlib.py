@@ -281,10 +281,11 @@ def http_request(method, url, body=None):
         return error.code, error.read()
 
 
-def rss_kib(pid):
+def rss_kib(pid, field="VmRSS"):
+    """The process's resident memory now, or with field="VmHWM" its high-water mark."""
     with open("/proc/%d/status" % pid) as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
     return 0
 

@@ -30,6 +30,24 @@ enum SessionReplyDecoder {
         return sessions
     }
 
+    /// {cursor or nil, sessions} of a listing's batch script; the cursor's parts come back as
+    /// strings or, for numbers the script computed, integers, and go back as arguments.
+    static func listingBatch(_ reply: RedisReply) throws(SessionStoreError) -> SessionListingBatch {
+        guard case .array(let pair) = reply, pair.count == 2 else { throw unexpected(reply) }
+        var cursor: [String]?
+        if case .array(let parts) = pair[0] {
+            cursor = try parts.map { part throws(SessionStoreError) in
+                guard let text = part.string ?? part.integer.map({ String($0) }) else { throw unexpected(reply) }
+                return text
+            }
+        } else if case .null = pair[0] {
+            cursor = nil
+        } else {
+            throw unexpected(reply)
+        }
+        return SessionListingBatch(cursor: cursor, sessions: try sessions(pair[1]))
+    }
+
     static func strings(_ reply: RedisReply) throws(SessionStoreError) -> [String] {
         guard case .array(let elements) = reply else { throw unexpected(reply) }
         var strings: [String] = []

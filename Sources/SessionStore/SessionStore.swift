@@ -5,8 +5,8 @@ import Synchronization
 
 /// The sessions of the contract on the redis-sessions layout. Every operation validates its raw
 /// parameters (SessionValidation), then makes one EVALSHA of its Lua script, which does all reads
-/// and writes atomically with the time of Redis (see SessionScripts). killAll and wipe repeat a
-/// batch script so Redis never stalls on a huge set.
+/// and writes atomically with the time of Redis (see SessionScripts). killAll, wipe and the
+/// unpaged listings repeat a batch script so Redis never stalls on a huge set.
 ///
 /// Completions run exactly once: on a RedisClient queue, or at once on the calling thread when
 /// validation fails.
@@ -120,7 +120,7 @@ public final class SessionStore: Sendable {
         app: String, dt: String?, limit: String? = nil, offset: String? = nil,
         completion: @escaping @Sendable (Result<[Session], SessionStoreError>) -> Void
     ) {
-        list(SessionScripts.sessionsOfApp, paged: SessionScripts.sessionsOfAppPage, limit: limit, offset: offset, completion: completion) {
+        list(SessionScripts.sessionsOfAppBatch, paged: SessionScripts.sessionsOfAppPage, limit: limit, offset: offset, completion: completion) {
             () throws(SessionStoreError) in try windowArguments(app: app, dt: dt)
         }
     }
@@ -131,15 +131,16 @@ public final class SessionStore: Sendable {
         app: String, id: String, limit: String? = nil, offset: String? = nil,
         completion: @escaping @Sendable (Result<[Session], SessionStoreError>) -> Void
     ) {
-        list(SessionScripts.sessionsOfId, paged: SessionScripts.sessionsOfIdPage, limit: limit, offset: offset, completion: completion) {
+        list(SessionScripts.sessionsOfIdBatch, paged: SessionScripts.sessionsOfIdPage, limit: limit, offset: offset, completion: completion) {
             () throws(SessionStoreError) in try idArguments(app: app, id: id)
         }
     }
 
-    /// A listing: the reference's whole one, or, when limit or offset is given, one page from the
-    /// paged script (which takes offset and limit after the listing's arguments).
+    /// A listing: the reference's whole one, read in batches (see BatchedListing), or, when limit
+    /// or offset is given, one page from the paged script (which takes offset and limit after the
+    /// listing's arguments).
     private func list(
-        _ script: RedisScript, paged pagedScript: RedisScript, limit: String?, offset: String?,
+        _ batchScript: RedisScript, paged pagedScript: RedisScript, limit: String?, offset: String?,
         completion: @escaping @Sendable (Result<[Session], SessionStoreError>) -> Void,
         validate: () throws(SessionStoreError) -> [String]
     ) {
@@ -154,7 +155,8 @@ public final class SessionStore: Sendable {
         if let page {
             evaluate(pagedScript, arguments + page.arguments, completion: completion, decode: SessionReplyDecoder.sessions)
         } else {
-            evaluate(script, arguments, completion: completion, decode: SessionReplyDecoder.sessions)
+            let batch = [String(configuration.listingBatchSize)]
+            BatchedListing(store: self, script: batchScript, arguments: arguments + batch, completion: completion).run()
         }
     }
 

@@ -12,6 +12,10 @@ public struct SessionStoreConfiguration: Sendable, Hashable {
     public var waitReplicas: Int = 0
     /// How long `WAIT` waits for them, in milliseconds.
     public var waitTimeoutMilliseconds: Int = 1000
+    /// Entries an unpaged soapp or soid reads per script call. Reading a session costs Redis about
+    /// 6 µs: `make bench-growth` measured 1.5 ms per call at the median, 2.4 ms at the 99th
+    /// percentile. Tests make it small.
+    var listingBatchSize: Int = 250
 
     public init() {}
 }

@@ -15,9 +15,10 @@ struct StoreFixture {
     let namespace: String
 
     /// `url`: another Redis than the shared test one (e.g. a PrivateRedisServer's).
+    /// `listingBatchSize`: small, so a few sessions make an unpaged listing take many batches.
     init(
         namespace: String? = nil, cacheTime: Int = 0, wipeInterval: Int = 0, waitReplicas: Int = 0,
-        waitTimeoutMilliseconds: Int = 1000, url: String? = nil
+        waitTimeoutMilliseconds: Int = 1000, listingBatchSize: Int? = nil, url: String? = nil
     ) async throws {
         guard let url = url ?? ProcessInfo.processInfo.environment["RS_TEST_REDIS_URL"] else {
             Issue.record("RS_TEST_REDIS_URL is not set: run the tests through scripts/with-test-redis.sh")
@@ -36,6 +37,7 @@ struct StoreFixture {
         configuration.wipeInterval = wipeInterval
         configuration.waitReplicas = waitReplicas
         configuration.waitTimeoutMilliseconds = waitTimeoutMilliseconds
+        if let listingBatchSize { configuration.listingBatchSize = listingBatchSize }
         store = SessionStore(redis: redis, configuration: configuration, logger: logger)
         try await waitForConnection()
     }
