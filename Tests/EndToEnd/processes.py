@@ -1,6 +1,7 @@
 """The processes the end-to-end tests run: the rest-sessions binary and redis-servers of their own."""
 import http.client
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -77,14 +78,19 @@ def http_request(port, method, target, body=None, headers=None, host="127.0.0.1"
 class Service:
     """A running rest-sessions process; its stdout and stderr go to log_path."""
 
-    def __init__(self, arguments=(), environment=None, port=None, log_path=None, cwd=None):
+    def __init__(self, arguments=(), environment=None, port=None, log_path=None, cwd=None, open_files_limit=None):
+        """open_files_limit: RLIMIT_NOFILE (soft and hard) of the process, to run it out of descriptors."""
         self.port = port
         self.log_path = Path(log_path)
         self._log = open(self.log_path, "wb")
+        limit = None
+        if open_files_limit is not None:
+            def limit():
+                resource.setrlimit(resource.RLIMIT_NOFILE, (open_files_limit, open_files_limit))
         self.process = subprocess.Popen(
             [str(binary_path()), *arguments],
             env=environment, cwd=cwd, stdout=self._log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL)
+            stdin=subprocess.DEVNULL, preexec_fn=limit)
 
     @property
     def log(self):
