@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "JSONText", swiftSettings: swiftSettings),
         .target(
             name: "SessionStore",
-            dependencies: ["RedisClient", "JSONText", .product(name: "Logging", package: "swift-log"), coreMetrics],
+            dependencies: ["RedisClient", "EventLoops", "JSONText", .product(name: "Logging", package: "swift-log"), coreMetrics],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -48,7 +48,7 @@ let package = Package(
         ),
         .target(
             name: "RestSessionsAPI",
-            dependencies: ["HTTPServer", "SessionStore", "JSONText", .product(name: "Logging", package: "swift-log"), coreMetrics],
+            dependencies: ["HTTPServer", "EventLoops", "SessionStore", "JSONText", .product(name: "Logging", package: "swift-log"), coreMetrics],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -1,5 +1,4 @@
 import Dispatch
-import Synchronization
 import CEpoll
 #if canImport(Glibc)
 import Glibc
@@ -11,12 +10,12 @@ import Glibc
 /// thread; other threads reach it only through `execute`, `schedule(after:)` and `sync`.
 /// Level-triggered: a handler may leave bytes unread and hear about them on the next pass, and
 /// interest changes cost an `epoll_ctl` only when they really change.
-// @unchecked Sendable: the mutable state is confined to the loop's thread, except `incoming`, which a Mutex guards.
+// @unchecked Sendable: the mutable state is confined to the loop's thread, except `incoming`, which a lock guards.
 public final class EventLoop: @unchecked Sendable {
     public let name: String
     private let epoll: Int32
     private let wakeDescriptor: Int32
-    private let incoming = Mutex(Incoming())
+    private let incoming = PthreadLock(Incoming())
 
     private var localTasks: [() -> Void] = []
     private var endOfPassTasks: [() -> Void] = []
@@ -88,7 +87,7 @@ public final class EventLoop: @unchecked Sendable {
     /// from another loop's thread (two loops waiting for each other would deadlock).
     public func sync<Value: Sendable>(_ body: @escaping @Sendable () -> Value) -> Value {
         if inEventLoop { return body() }
-        let result = Mutex<Value?>(nil)
+        let result = PthreadLock<Value?>(nil)
         let done = DispatchSemaphore(value: 0)
         execute {
             let value = body()
@@ -229,12 +228,11 @@ public final class EventLoop: @unchecked Sendable {
     /// Runs the tasks queued so far (not those they queue: those wait for the next pass, after a
     /// look at the descriptors), then the end-of-pass work. False once the loop should stop.
     private func runTasks() -> Bool {
-        let (tasks, isStopping) = incoming.withLock { incoming in
-            defer {
-                incoming.tasks.removeAll(keepingCapacity: true)
-                incoming.isWakePending = false
-            }
-            return (incoming.tasks, incoming.isStopping)
+        var tasks: [@Sendable () -> Void] = []
+        let isStopping = incoming.withLock { incoming in
+            swap(&tasks, &incoming.tasks)
+            incoming.isWakePending = false
+            return incoming.isStopping
         }
         for task in tasks { task() }
         if !localTasks.isEmpty {

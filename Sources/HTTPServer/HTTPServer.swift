@@ -8,7 +8,7 @@ public final class HTTPServer: Sendable {
     private let configuration: HTTPServerConfiguration
     private let context: HTTPServerContext
     private let workers: [HTTPWorker]
-    private let listeners = Mutex<[HTTPListener]>([])
+    private let listeners = PthreadLock<[HTTPListener]>([])
 
     /// `eventLoops`: where connections are served; the process's shared loops unless given others
     /// (the service serves HTTP and Redis on the same loops, so a request needs no thread hand-off).

@@ -1,6 +1,7 @@
 import CoreMetrics
 import Logging
 import Synchronization
+import EventLoops
 
 /// What every part of one server shares: the handler, the limits, and the counters the connection
 /// limit and shutdown depend on. Immutable apart from the atomics and the mutex.
@@ -13,7 +14,7 @@ final class HTTPServerContext: Sendable {
     /// The same count for metrics (swift-metrics has no gauge read at scrape time).
     private let openConnections = Meter(label: "rest_sessions_http_open_connections")
     /// nil once shutdown has completed.
-    private let shutdownWaiters = Mutex<[@Sendable () -> Void]?>([])
+    private let shutdownWaiters = PthreadLock<[@Sendable () -> Void]?>([])
 
     init(handler: any HTTPHandler, limits: HTTPServerLimits, logger: Logger) {
         self.handler = handler

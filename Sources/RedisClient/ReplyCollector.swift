@@ -1,4 +1,4 @@
-import Synchronization
+import EventLoops
 
 /// Gathers the results of a sequence of commands and hands them over once the last one is in.
 final class ReplyCollector: Sendable {
@@ -7,11 +7,11 @@ final class ReplyCollector: Sendable {
         var missing: Int
     }
 
-    private let progress: Mutex<Progress>
+    private let progress: PthreadLock<Progress>
     private let completion: @Sendable ([Result<RedisReply, RedisError>]) -> Void
 
     init(count: Int, completion: @escaping @Sendable ([Result<RedisReply, RedisError>]) -> Void) {
-        progress = Mutex(Progress(results: Array(repeating: nil, count: count), missing: count))
+        progress = PthreadLock(Progress(results: Array(repeating: nil, count: count), missing: count))
         self.completion = completion
     }
 

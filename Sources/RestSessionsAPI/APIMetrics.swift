@@ -1,6 +1,6 @@
 import CoreMetrics
 import SessionStore
-import Synchronization
+import EventLoops
 
 /// The API's metrics, through swift-metrics (the executable chooses the backend). Every metric
 /// object is made once: a request costs an array index, one dictionary lookup under a lock for its
@@ -17,7 +17,7 @@ final class APIMetrics: Sendable {
     private let factory: any MetricsFactory
     /// By `RouteName.rawValue`.
     private let durations: [Timer]
-    private let requests = Mutex<[Int: Counter]>([:])
+    private let requests = PthreadLock<[Int: Counter]>([:])
     private let created: Counter
     private let rotated: Counter
     private let evicted: Counter

@@ -1,5 +1,5 @@
 import RedisClient
-import Synchronization
+import EventLoops
 
 /// An unpaged listing (soapp, soid) read with a batch script called again and again, each call
 /// continuing from the cursor the previous one answered, so Redis is never held longer than one
@@ -13,7 +13,7 @@ final class BatchedListing: Sendable {
     private let completion: @Sendable (Result<[Session], SessionStoreError>) -> Void
     /// The batches so far, in order. Calls follow one another, so the lock is never contended; it
     /// is there because each reply arrives on whichever thread the Redis connection uses.
-    private let sessions = Mutex<[Session]>([])
+    private let sessions = PthreadLock<[Session]>([])
 
     init(
         store: SessionStore, script: RedisScript, arguments: [String],

@@ -1,4 +1,4 @@
-import Synchronization
+import EventLoops
 
 /// The optional get cache: sessions by APP:TOKEN for `cacheTime` seconds, least recently used
 /// dropped beyond `cacheMaximumEntries`. A hit is returned as it was fetched (its r and idle too),
@@ -19,11 +19,11 @@ final class SessionCache: Sendable {
     }
 
     private let lifetime: Duration
-    private let state: Mutex<State>
+    private let state: PthreadLock<State>
 
     init(lifetime: Duration, maximumEntries: Int) {
         self.lifetime = lifetime
-        state = Mutex(State(entries: LeastRecentlyUsedCache(capacity: maximumEntries)))
+        state = PthreadLock(State(entries: LeastRecentlyUsedCache(capacity: maximumEntries)))
     }
 
     func session(forKey key: String) -> Session? {

@@ -1,7 +1,7 @@
 import CoreMetrics
+import EventLoops
 import Logging
 import RedisClient
-import Synchronization
 
 extension SessionStore {
     /// Starts the wipe timer (unless wipeInterval is 0) and, when caching, the subscription to

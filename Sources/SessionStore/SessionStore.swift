@@ -1,7 +1,7 @@
 import JSONText
 import Logging
 import RedisClient
-import Synchronization
+import EventLoops
 
 /// The sessions of the contract on the redis-sessions layout. Every operation validates its raw
 /// parameters (SessionValidation), then makes one EVALSHA of its Lua script, which does all reads
@@ -18,7 +18,7 @@ public final class SessionStore: Sendable {
     let keyPrefix: String
     let cache: SessionCache?
     /// The wipe loop started by start().
-    let wipeTimer = Mutex<Task<Void, Never>?>(nil)
+    let wipeTimer = PthreadLock<Task<Void, Never>?>(nil)
     /// Entries per killall and wipe script call: one call blocks Redis for about 2 ms (ending a
     /// session costs Redis about 18 µs: `make bench-growth` measured about 18 ms per batch of 1,000).
     static let batchSize = 100
