@@ -6,7 +6,9 @@ import Glibc
 /// A descriptor watched by one loop, with the interest its owner sets. With no interest the
 /// descriptor is out of epoll altogether: epoll reports hang-ups whatever the interest, and a
 /// connection that pauses reading must not hear about its peer's hang-up on every pass.
-/// Confined to its loop; never closes the descriptor (its owner stops the watcher first).
+/// Confined to its loop; never closes the descriptor (its owner stops the watcher first). Owners
+/// capture themselves strongly in the handler, which `stop()` lets go of (a weak reference would
+/// move every retain and release of the owner onto the runtime's slow path).
 public final class FileDescriptorWatcher {
     public let descriptor: Int32
     let generation: UInt32

@@ -63,9 +63,10 @@ final class HTTPConnection: @unchecked Sendable {
 
     /// Call on the worker's loop.
     func start() {
-        let watcher = worker.loop.watch(socket.descriptor) { [weak self] events in self?.handle(events) }
+        // Strong: close() stops both, which lets go of the connection.
+        let watcher = worker.loop.watch(socket.descriptor) { [self] events in handle(events) }
         self.watcher = watcher
-        timer = worker.loop.makeTimer { [weak self] in self?.timerFired() }
+        timer = worker.loop.makeTimer { [self] in timerFired() }
         watcher.setReading(true)
         refreshTimer()
     }

@@ -26,7 +26,8 @@ final class HiredisContext {
         self.loop = loop
         self.onReadable = onReadable
         self.onWritable = onWritable
-        watcher = loop.watch(pointer.pointee.c.fd) { [weak self] events in self?.handle(events) }
+        // Strong: stopWatching() (hiredis's cleanup hook) lets go of it.
+        watcher = loop.watch(pointer.pointee.c.fd) { [self] events in handle(events) }
     }
 
     private func handle(_ events: IOEvents) {

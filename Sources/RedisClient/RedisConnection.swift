@@ -82,7 +82,8 @@ final class RedisConnection: @unchecked Sendable {
         self.loop = loop
         commandTimeout = configuration.commandTimeout.nanoseconds
         connectTimeout = configuration.connectTimeout.nanoseconds
-        deadlineTimer = loop.makeTimer { [weak self] in self?.deadlineTimerFired() }
+        // Strong: close() cancels it, which lets go of the connection.
+        deadlineTimer = loop.makeTimer { [self] in deadlineTimerFired() }
     }
 
     /// Commands hiredis holds for this connection (tests check that a stall keeps it bounded).

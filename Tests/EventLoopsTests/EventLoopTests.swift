@@ -69,6 +69,7 @@ import Testing
             early.schedule(at: start + 20_000_000)
             cancelled.schedule(at: start + 10_000_000)
             cancelled.cancel()
+            cancelled.schedule(at: start + 30_000_000)  // cancelled for good
             moved.schedule(at: start + 500_000_000)
             moved.schedule(at: start + 40_000_000)
         }
