@@ -30,6 +30,8 @@ public final class EventLoop: @unchecked Sendable {
         /// An eventfd write is on its way or unread: further tasks need not write again.
         var isWakePending = false
         var isStopping = false
+        /// The thread has ended: tasks are dropped and nothing wakes it any more.
+        var isStopped = false
     }
 
     private static let eventsPerWait: Int32 = 256
@@ -66,6 +68,7 @@ public final class EventLoop: @unchecked Sendable {
             return
         }
         let wakes = incoming.withLock { incoming -> Bool in
+            guard !incoming.isStopped else { return false }
             incoming.tasks.append(task)
             defer { incoming.isWakePending = true }
             return !incoming.isWakePending
@@ -98,10 +101,12 @@ public final class EventLoop: @unchecked Sendable {
         return result.withLock { $0! }
     }
 
-    /// Lets the loop finish the tasks already queued, then ends its thread. Watchers left behind are
-    /// not closed: their owners must have stopped them.
+    /// Lets the loop finish the tasks already queued, then ends its thread; later tasks are dropped
+    /// (and `sync` must not be called any more). Watchers left behind are not closed: their owners
+    /// must have stopped them.
     public func shutdown() {
         let wakes = incoming.withLock { incoming -> Bool in
+            guard !incoming.isStopped else { return false }
             incoming.isStopping = true
             defer { incoming.isWakePending = true }
             return !incoming.isWakePending
@@ -193,9 +198,15 @@ public final class EventLoop: @unchecked Sendable {
             fireDueTimers()
             isRunning = runTasks()
         }
+        incoming.withLock { $0.isStopped = true }
+        pthread_setspecific(currentLoopKey, nil)
+    }
+
+    /// The descriptors close only here: until the thread has ended and every owner let go, another
+    /// thread could still be about to write the eventfd.
+    deinit {
         close(epoll)
         close(wakeDescriptor)
-        pthread_setspecific(currentLoopKey, nil)
     }
 
     private func deliver(_ event: epoll_event) {

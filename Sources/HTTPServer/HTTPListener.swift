@@ -36,6 +36,7 @@ final class HTTPListener: @unchecked Sendable {
 
     /// Call on `loop`.
     func start() {
+        guard !isStopped else { return }  // shut down before it started
         let watcher = loop.watch(socket.descriptor) { [weak self] _ in self?.acceptConnections() }
         self.watcher = watcher
         watcher.setReading(true)

@@ -54,7 +54,7 @@ final class HiredisContext {
         isFlushScheduled = true
         loop.deferToEndOfPass { [self] in
             isFlushScheduled = false
-            if unflushedCommands > 0 { flush() }
+            flush()
         }
     }
 
@@ -62,9 +62,13 @@ final class HiredisContext {
     /// load generator in step) would otherwise hand Redis all their commands at its very end, and
     /// Redis, the service and the clients would take turns; writing every few commands lets Redis
     /// work on the first ones while the rest are still being parsed.
+    ///
+    /// Never from inside a hiredis callback (a reply's completion sending the next command): a write
+    /// that fails there makes hiredis free the context under the callback still running.
     func commandQueued() {
         unflushedCommands += 1
-        if unflushedCommands >= Self.flushThreshold, isFlushScheduled, !isFlushing { flush() }
+        let inCallback = pointer.pointee.c.flags & REDIS_IN_CALLBACK != 0
+        if unflushedCommands >= Self.flushThreshold, isFlushScheduled, !isFlushing, !inCallback { flush() }
     }
 
     private func flush() {

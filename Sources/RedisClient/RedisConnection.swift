@@ -210,6 +210,8 @@ final class RedisConnection: @unchecked Sendable {
     private func didReceive(_ reply: UnsafeMutablePointer<redisReply>?, id: UInt64, on ac: UnsafeMutablePointer<redisAsyncContext>?) {
         if ac == context?.pointer {
             inFlight -= 1
+            // hiredis is freeing the context: callers served from these callbacks must pick another connection.
+            if reply == nil { readyFlag.store(false, ordering: .relaxed) }
             if reply != nil {
                 lastProgress = EventLoop.now()
                 if isSilentSinceStall {
@@ -440,6 +442,7 @@ final class RedisConnection: @unchecked Sendable {
 
     /// Frees the context from outside any hiredis callback; the cleanup hook schedules the reconnect.
     private func tearDown(_ context: HiredisContext) {
+        readyFlag.store(false, ordering: .relaxed)
         redisAsyncFree(context.pointer)
     }
 

@@ -40,6 +40,19 @@ import Testing
         #expect(steps.withLock { $0 } == ["task", "queued from the loop", "deferred", "deferred again"])
     }
 
+    @Test func tasksAfterShutdownAreDroppedAndTheQueuedOnesRun() async throws {
+        let group = EventLoopGroup(count: 1, name: "stop")
+        let loop = group.loops[0]
+        let ran = Mutex<[String]>([])
+        loop.execute { ran.withLock { $0.append("before") } }
+        group.shutdown()
+        try await Task.sleep(for: .milliseconds(50))
+        loop.execute { ran.withLock { $0.append("after") } }
+        loop.schedule(after: 0) { ran.withLock { $0.append("timer after") } }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(ran.withLock { $0 } == ["before"])
+    }
+
     @Test func syncReturnsTheValueComputedOnTheLoop() {
         let group = EventLoopGroup(count: 2, name: "sync")
         defer { group.shutdown() }

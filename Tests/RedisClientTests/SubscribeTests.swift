@@ -37,6 +37,26 @@ final class MessageInbox: Sendable {
         #expect(await TestEnvironment.eventually { inbox.contains([0, 0xFF, 0x41]) && secondInbox.contains([0, 0xFF, 0x41]) })
     }
 
+    /// A SUBSCRIBE issued on a connection already up goes out at once, not with the next reconnect.
+    @Test func aChannelAddedOnceSubscribedReceivesMessages() async throws {
+        let subscriber = TestEnvironment.connectedClient(try TestEnvironment.sharedConfiguration())
+        defer { subscriber.close() }
+        let publisher = TestEnvironment.connectedClient(try TestEnvironment.sharedConfiguration())
+        defer { publisher.close() }
+        let first = TestEnvironment.keyPrefix() + "first"
+        let second = TestEnvironment.keyPrefix() + "second"
+        subscriber.subscribe(channel: first) { _ in }
+        #expect(await TestEnvironment.eventually {
+            (try? await publisher.send(RedisCommand("PUBLISH", first, "up")))?.integer == 1
+        })
+        let inbox = MessageInbox()
+        subscriber.subscribe(channel: second) { inbox.add($0) }
+        #expect(await TestEnvironment.eventually {
+            _ = try? await publisher.send(RedisCommand("PUBLISH", second, "later"))
+            return inbox.contains(Array("later".utf8))
+        })
+    }
+
     @Test func subscribesAgainAfterRedisRestarts() async throws {
         let server = try TestRedisServer()
         try await server.start()
