@@ -72,12 +72,12 @@ final class Service: Sendable {
                 "wait-replicas": "\(settings.waitReplicas)",
             ])
         let signalSources = installSignalHandlers { signalName in
-            self.stop(after: signalName, server: server, store: store, redis: redis)
+            self.stop(after: signalName, server: server, store: store, redis: redis, eventLoops: eventLoops)
         }
         withExtendedLifetime(signalSources) { dispatchMain() }
     }
 
-    private func stop(after signalName: String, server: HTTPServer, store: SessionStore, redis: RedisClient) {
+    private func stop(after signalName: String, server: HTTPServer, store: SessionStore, redis: RedisClient, eventLoops: EventLoopGroup) {
         guard !stopping.exchange(true, ordering: .relaxed) else {
             logger.notice("\(signalName) received while stopping; still waiting for requests in flight")
             return
@@ -86,6 +86,7 @@ final class Service: Sendable {
         server.shutdown {
             store.stop()
             redis.close()
+            eventLoops.shutdown()  // after the Redis connections' close, which runs on the loops
             self.logger.notice("stopped")
             Foundation.exit(0)
         }
