@@ -198,7 +198,16 @@ public final class EventLoop: @unchecked Sendable {
             fireDueTimers()
             isRunning = runTasks()
         }
-        incoming.withLock { $0.isStopped = true }
+        incoming.withLock {
+            $0.isStopped = true
+            $0.tasks = []
+        }
+        // What can never run now lets go of its owners (a pending timer's closure holding an owner
+        // that holds this loop would otherwise keep both alive for good).
+        timers = TimerQueue()
+        localTasks = []
+        endOfPassTasks = []
+        watchers = []
         pthread_setspecific(currentLoopKey, nil)
     }
 
