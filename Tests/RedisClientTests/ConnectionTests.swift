@@ -34,11 +34,12 @@ import Testing
         defer { observer.close() }
         #expect(await TestEnvironment.eventually { await client.pingSucceeds() })
 
-        // Redis answers only when the observer fills the list, long after the deadline.
+        // Redis answers only when the observer fills the list, long after the deadline. The GET is
+        // sent once Redis is blocked, so it is surely queued behind the BLPOP.
         let list = TestEnvironment.keyPrefix() + "late"
-        async let blocked = client.failure(of: RedisCommand("BLPOP", list, "0"))
+        let blocked = try await TestEnvironment.blockInBLPOP(client, observer: observer, list: list)
         async let queuedBehind = client.failure(of: RedisCommand("GET", "k"))
-        #expect(await blocked == .timedOut)
+        #expect(await blocked.value == .timedOut)
         #expect(await queuedBehind == .timedOut)
         #expect(try await observer.send(RedisCommand("LPUSH", list, "late reply")) == .integer(1))
 

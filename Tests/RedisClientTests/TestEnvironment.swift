@@ -67,12 +67,13 @@ enum TestEnvironment {
         return (server, try singleConnectionClient(url: server.url, commandTimeout: commandTimeout))
     }
 
-    /// Sends a BLPOP that never returns on `client` (one connection) and waits until `observer` sees
-    /// Redis blocked in it; the task yields the BLPOP's failure.
-    static func blockInBLPOP(_ client: RedisClient, observer: RedisClient) async throws -> Task<RedisError?, Never> {
+    /// Sends a BLPOP on `list` (by default one nobody fills) on `client` (one connection) and waits
+    /// until `observer` sees Redis blocked in it; the task yields the BLPOP's failure.
+    static func blockInBLPOP(_ client: RedisClient, observer: RedisClient,
+                             list: String = keyPrefix() + "never-filled") async throws -> Task<RedisError?, Never> {
         let name = "blocked-\(UInt64.random(in: 0...UInt64.max))"
         #expect(try await client.send(RedisCommand("CLIENT", "SETNAME", name)) == .simpleString("OK"))
-        let blocked = Task { await client.failure(of: RedisCommand("BLPOP", keyPrefix() + "never-filled", "0")) }
+        let blocked = Task { await client.failure(of: RedisCommand("BLPOP", list, "0")) }
         #expect(await eventually {
             let clients = (try? await observer.send(RedisCommand("CLIENT", "LIST")))?.string ?? ""
             return clients.split(separator: "\n").contains { $0.contains("name=\(name) ") && $0.contains("cmd=blpop") }

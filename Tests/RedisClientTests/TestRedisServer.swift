@@ -39,12 +39,10 @@ final class TestRedisServer {
             "--enable-debug-command", "yes",
         ] + extraArguments)
         let ready = await TestEnvironment.eventually(within: .seconds(30)) {
-            let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
-            return log.contains("Ready to accept connections")
+            TestSupport.loggedText(at: logFile).contains("Ready to accept connections")
         }
         guard ready else {
-            let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? "(no log)"
-            throw ServerDidNotStart(log: log)
+            throw ServerDidNotStart(log: TestSupport.loggedText(at: logFile))
         }
     }
 

@@ -29,9 +29,9 @@ final class TestSentinel {
             """.write(to: config, atomically: true, encoding: .utf8)
         process = try ChildProcess(executable: try TestEnvironment.variable("RS_TEST_REDIS_SERVER"), arguments: [config.path, "--sentinel"])
         let ready = await TestEnvironment.eventually(within: .seconds(30)) {
-            ((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("+monitor master")
+            TestSupport.loggedText(at: log).contains("+monitor master")
         }
-        guard ready else { throw TestRedisServer.ServerDidNotStart(log: (try? String(contentsOf: log, encoding: .utf8)) ?? "(no log)") }
+        guard ready else { throw TestRedisServer.ServerDidNotStart(log: TestSupport.loggedText(at: log)) }
     }
 
     deinit {
