@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CEpoll
 
 /// A fixed set of event loops, one thread each. The service runs its HTTP connections and its Redis
 /// connections on the same loops, so a request, its Redis command and its reply are handled on one
@@ -9,11 +7,14 @@ public final class EventLoopGroup: Sendable {
     public let loops: [EventLoop]
     private let next = AtomicCounter()
 
-    /// `count` below 1: one loop per active processor.
+    /// `count` below 1: one loop per usable processor.
     public init(count: Int = 0, name: String = "event-loop") {
-        let count = count > 0 ? count : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let count = count > 0 ? count : Self.usableProcessorCount
         loops = (0..<count).map { EventLoop(name: "\(name)-\($0)") }
     }
+
+    /// The processors this process may run on (its CPU affinity), at least 1.
+    public static var usableProcessorCount: Int { Int(cepoll_usable_processors()) }
 
     /// The process's loops, started on first use; what servers and clients use unless given others.
     public static let shared = EventLoopGroup(name: "rest-sessions")

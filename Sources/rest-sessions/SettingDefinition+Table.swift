@@ -65,7 +65,7 @@ extension SettingDefinition {
                 expectation: "an integer from 1 to 1000000", kind: .integer(\.maxConnections, allowed: [1...1_000_000])),
             SettingDefinition(
                 fileKey: "threads", flag: "threads", environmentName: "RS_THREADS",
-                summary: "Event-loop threads serving both HTTP and Redis (0: one per processor)",
+                summary: "Event-loop threads serving both HTTP and Redis (0: one per usable processor but one, at least one)",
                 expectation: "an integer from 0 to 256", kind: .integer(\.threads, allowed: [0...256])),
             SettingDefinition(
                 fileKey: "headerTimeout", flag: "header-timeout", environmentName: "RS_HEADER_TIMEOUT",

@@ -67,6 +67,23 @@ import Testing
         #expect(picked.map { ObjectIdentifier($0) } == (group.loops + group.loops).map { ObjectIdentifier($0) })
     }
 
+    @Test func aGroupOfDefaultSizeHasALoopPerProcessorTheThreadMayUse() throws {
+        var original = cpu_set_t()
+        try #require(sched_getaffinity(0, MemoryLayout<cpu_set_t>.size, &original) == 0)
+        defer { sched_setaffinity(0, MemoryLayout<cpu_set_t>.size, &original) }
+        let online = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        #expect(EventLoopGroup.usableProcessorCount == withUnsafeBytes(of: original) { $0.reduce(0) { $0 + $1.nonzeroBitCount } })
+
+        // Pinned to one processor (as taskset or a container's cpuset would), the count follows.
+        var firstOnly = cpu_set_t()
+        firstOnly.__bits.0 = 1
+        try #require(sched_setaffinity(0, MemoryLayout<cpu_set_t>.size, &firstOnly) == 0)
+        #expect(EventLoopGroup.usableProcessorCount == 1, "\(online) online")
+        let group = EventLoopGroup(name: "pinned")
+        defer { group.shutdown() }
+        #expect(group.loops.count == 1)
+    }
+
     @Test func timersFireInDeadlineOrderAndCancelledOnesNever() async throws {
         let group = EventLoopGroup(count: 1, name: "timers")
         defer { group.shutdown() }
