@@ -1,8 +1,9 @@
 import RedisClient
 
 extension SessionScripts {
-    /// ARGV: namespace prefix, app, token, id, ip, ttl, max_age ('' for none), max_sessions ('' for
-    /// none), d (absent when no data). Reply: how many sessions of the id were evicted.
+    /// ARGV: namespace prefix, app, token, id, ip, ttl (decimal digits, stored as sent), max_age ('' for
+    /// none), max_sessions ('' for none), d (absent when no data). Reply: how many sessions of the id
+    /// were evicted.
     static let create = RedisScript(library + #"""
         local app, token, id, ip, ttl, d = ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6]), ARGV[9]
         local max_age, max_sessions = tonumber(ARGV[7]), tonumber(ARGV[8])
@@ -16,11 +17,11 @@ extension SessionScripts {
         end
         local key = ns .. app .. ':' .. token
         local absolute_end = max_age and now + max_age
-        redis.call('ZADD', ns .. app .. ':_sessions', now, token .. ':' .. id)
-        redis.call('ZADD', ns .. app .. ':_users', now, id)
+        redis.call('ZADD', ns .. app .. ':_sessions', now_text, token .. ':' .. id)
+        redis.call('ZADD', ns .. app .. ':_users', now_text, id)
         redis.call('ZADD', ns .. 'SESSIONS', deadline(now, ttl, absolute_end), app .. ':' .. token .. ':' .. id)
         redis.call('SADD', ns .. app .. ':us:' .. id, token)
-        redis.call('HSET', key, 'id', id, 'r', 1, 'w', 1, 'ip', ip, 'la', now, 'ttl', ttl)
+        redis.call('HSET', key, 'id', id, 'r', '1', 'w', '1', 'ip', ip, 'la', now_text, 'ttl', ARGV[6])
         if absolute_end then redis.call('HSET', key, 'xa', absolute_end) end
         if d then redis.call('HSET', key, 'd', d) end
         return evicted

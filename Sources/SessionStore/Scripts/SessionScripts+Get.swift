@@ -9,7 +9,7 @@ extension SessionScripts {
         if not s or s.expired then return nil end
         local reply = session_reply(s)
         if ARGV[4] == '1' then
-          redis.call('HINCRBY', s.key, 'r', 1)
+          redis.call('HINCRBY', s.key, 'r', '1')
           touch(app, token, s)
         end
         return reply

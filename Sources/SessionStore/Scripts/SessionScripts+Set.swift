@@ -92,7 +92,7 @@ extension SessionScripts {
           s.d = nil
           redis.call('HDEL', s.key, 'd')
         end
-        s.w = redis.call('HINCRBY', s.key, 'w', 1)
+        s.w = redis.call('HINCRBY', s.key, 'w', '1')
         touch(app, token, s)
         redis.call('PUBLISH', ns .. 'cache', app .. ':' .. token)
         return session_reply(s)
