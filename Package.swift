@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(
             name: "RestSessionsAPITests",
             dependencies: [
-                "RestSessionsAPI", "HTTPServer", "SessionStore", "RedisClient", "JSONText", coreMetrics, "TestSupport",
+                "RestSessionsAPI", "HTTPServer", "SessionStore", "RedisClient", "JSONText", "EventLoops", coreMetrics, "TestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings

@@ -1,7 +1,6 @@
 import CEpoll
 import EventLoops
 import Glibc
-import Synchronization
 import Testing
 
 @Suite struct EventLoopTests {
@@ -11,8 +10,8 @@ import Testing
         let loop = group.loops[0]
         #expect(!loop.inEventLoop)
         #expect(EventLoop.current == nil)
-        let seen = Mutex<[Int]>([])
-        let onLoop = Mutex<[Bool]>([])
+        let seen = PthreadLock<[Int]>([])
+        let onLoop = PthreadLock<[Bool]>([])
         for index in 0..<1000 {
             loop.execute {
                 seen.withLock { $0.append(index) }
@@ -28,7 +27,7 @@ import Testing
         let group = EventLoopGroup(count: 1, name: "defer")
         defer { group.shutdown() }
         let loop = group.loops[0]
-        let steps = Mutex<[String]>([])
+        let steps = PthreadLock<[String]>([])
         loop.execute {
             steps.withLock { $0.append("task") }
             loop.deferToEndOfPass { steps.withLock { $0.append("deferred") } }
@@ -43,7 +42,7 @@ import Testing
     @Test func tasksAfterShutdownAreDroppedAndTheQueuedOnesRun() async throws {
         let group = EventLoopGroup(count: 1, name: "stop")
         let loop = group.loops[0]
-        let ran = Mutex<[String]>([])
+        let ran = PthreadLock<[String]>([])
         loop.execute { ran.withLock { $0.append("before") } }
         group.shutdown()
         try await Task.sleep(for: .milliseconds(50))
@@ -88,7 +87,7 @@ import Testing
         let group = EventLoopGroup(count: 1, name: "timers")
         defer { group.shutdown() }
         let loop = group.loops[0]
-        let fired = Mutex<[String]>([])
+        let fired = PthreadLock<[String]>([])
         loop.execute {
             let start = EventLoop.now()
             let late = loop.makeTimer { fired.withLock { $0.append("late") } }
@@ -112,7 +111,7 @@ import Testing
         let group = EventLoopGroup(count: 1, name: "after")
         defer { group.shutdown() }
         let start = EventLoop.now()
-        let ranAt = Mutex<UInt64?>(nil)
+        let ranAt = PthreadLock<UInt64?>(nil)
         group.loops[0].schedule(after: 30_000_000) { ranAt.withLock { $0 = EventLoop.now() } }
         try await eventually { ranAt.withLock { $0 } != nil }
         #expect(try #require(ranAt.withLock { $0 }) - start >= 30_000_000)
@@ -124,7 +123,7 @@ import Testing
         let loop = group.loops[0]
         let (ours, peer) = try socketPair()
         defer { close(peer) }
-        let events = Mutex<(readable: Int, writable: Int)>((0, 0))
+        let events = PthreadLock<(readable: Int, writable: Int)>((0, 0))
         let watcher = loop.sync {
             let watcher = loop.watch(ours) { reported in
                 events.withLock {
@@ -167,7 +166,7 @@ import Testing
         defer { group.shutdown() }
         let loop = group.loops[0]
         let (ours, peer) = try socketPair()
-        let reports = Mutex(0)
+        let reports = PthreadLock(0)
         let watcher = loop.sync {
             let watcher = loop.watch(ours) { _ in reports.withLock { $0 += 1 } }
             watcher.setReading(true)

@@ -1,5 +1,5 @@
+import EventLoops
 import Foundation
-import Synchronization
 import Testing
 @testable import RedisClient
 
@@ -82,7 +82,7 @@ import Glibc
         configuration.commandTimeout = .milliseconds(300)
         let client = TestEnvironment.connectedClient(configuration)
         defer { client.close() }
-        let outcome = Mutex<RedisError??>(nil)
+        let outcome = PthreadLock<RedisError??>(nil)
         let ping = Task {
             let failure = await client.failure(of: RedisCommand("PING"))
             outcome.withLock { $0 = .some(failure) }

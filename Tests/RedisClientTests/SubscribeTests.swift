@@ -1,11 +1,11 @@
+import EventLoops
 import Foundation
 import RedisClient
-import Synchronization
 import Testing
 
 /// Messages a subscription received (handlers run on a client queue).
 final class MessageInbox: Sendable {
-    private let messages = Mutex<[[UInt8]]>([])
+    private let messages = PthreadLock<[[UInt8]]>([])
 
     func add(_ message: [UInt8]) {
         messages.withLock { $0.append(message) }

@@ -1,6 +1,6 @@
+import EventLoops
 import HTTPServer
 import Logging
-import Synchronization
 import Testing
 
 @testable import RestSessionsAPI
@@ -48,7 +48,7 @@ import Testing
 }
 
 final class CapturedLines: Sendable {
-    private let lines = Mutex<[String]>([])
+    private let lines = PthreadLock<[String]>([])
     var all: [String] { lines.withLock { $0 } }
     func append(_ line: String) { lines.withLock { $0.append(line) } }
 }
