@@ -67,16 +67,17 @@ import Testing
     }
 
     @Test func aGroupOfDefaultSizeHasALoopPerProcessorTheThreadMayUse() throws {
-        var original = cpu_set_t()
-        try #require(sched_getaffinity(0, MemoryLayout<cpu_set_t>.size, &original) == 0)
-        defer { sched_setaffinity(0, MemoryLayout<cpu_set_t>.size, &original) }
-        let online = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        #expect(EventLoopGroup.usableProcessorCount == withUnsafeBytes(of: original) { $0.reduce(0) { $0 + $1.nonzeroBitCount } })
+        var original = [UInt](repeating: 0, count: Int(CEPOLL_AFFINITY_WORDS))
+        try #require(cepoll_get_affinity(&original) == 0)
+        defer { _ = cepoll_set_affinity(original) }
+        #expect(EventLoopGroup.usableProcessorCount == original.reduce(0) { $0 + $1.nonzeroBitCount })
 
         // Pinned to one processor (as taskset or a container's cpuset would), the count follows.
-        var firstOnly = cpu_set_t()
-        firstOnly.__bits.0 = 1
-        try #require(sched_setaffinity(0, MemoryLayout<cpu_set_t>.size, &firstOnly) == 0)
+        let online = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let firstWord = try #require(original.firstIndex { $0 != 0 })
+        var oneProcessor = [UInt](repeating: 0, count: original.count)
+        oneProcessor[firstWord] = 1 << UInt(original[firstWord].trailingZeroBitCount)
+        try #require(cepoll_set_affinity(oneProcessor) == 0)
         #expect(EventLoopGroup.usableProcessorCount == 1, "\(online) online")
         let group = EventLoopGroup(name: "pinned")
         defer { group.shutdown() }
