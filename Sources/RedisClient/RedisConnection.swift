@@ -325,14 +325,35 @@ final class RedisConnection: @unchecked Sendable {
         }
     }
 
+    /// A host name is resolved on a Dispatch queue first (see HostResolver); each attempt connects
+    /// to one of its addresses, the next one after each failed attempt, since hiredis tries only the
+    /// first (`localhost` is often ::1 first while Redis listens on 127.0.0.1 only).
     private func open(_ endpoint: RedisConfiguration.Endpoint) {
         currentEndpoint = endpoint
+        guard case .tcp(let host, let port) = endpoint, !HostResolver.isAddressLiteral(host) else {
+            return connect(to: endpoint)
+        }
+        // Like the sentinel queries, the lookup has its own time limits (resolv.conf).
+        connectDeadline = .max
+        let attempt = self.attempt
+        HostResolver.resolve(host) { [self] result in
+            loop.execute { [self] in
+                guard self.attempt == attempt, isConnecting, context == nil else { return }
+                switch result {
+                case .success(let addresses):
+                    connect(to: .tcp(host: addresses[consecutiveFailures % addresses.count], port: port))
+                case .failure(let failure):
+                    attemptFailed(failure.reason)
+                }
+            }
+        }
+    }
+
+    private func connect(to endpoint: RedisConfiguration.Endpoint) {
         let pointer: UnsafeMutablePointer<redisAsyncContext>?
         switch endpoint {
-        case .tcp(let host, let port):
-            // hiredis 0.14 resolves the host with getaddrinfo, which blocks for a DNS name that is not
-            // in /etc/hosts; IP addresses and local names are immediate.
-            pointer = redisAsyncConnect(host, Int32(clamping: port))
+        case .tcp(let address, let port):
+            pointer = redisAsyncConnect(address, Int32(clamping: port))
         case .unix(let path):
             pointer = redisAsyncConnectUnix(path)
         }
