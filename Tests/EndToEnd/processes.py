@@ -130,6 +130,10 @@ def service_environment(redis_port, namespace, **settings):
     A setting whose value is None is left out."""
     environment = {key: value for key, value in os.environ.items() if not key.startswith("RS_")}
     environment.update(RS_REDISURL=f"redis://127.0.0.1:{redis_port}", RS_NAMESPACE=namespace)
+    # E2E_SERVICE_THREADS=N runs the suite on N event loops (the default on 2 cores is one), e.g.
+    # under ThreadSanitizer, so that loops meet each other; the tests' own settings still win.
+    if os.environ.get("E2E_SERVICE_THREADS"):
+        environment["RS_THREADS"] = os.environ["E2E_SERVICE_THREADS"]
     for key, value in settings.items():
         if value is None:
             environment.pop(key, None)
