@@ -20,6 +20,10 @@ import urllib.error
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# One RESP client for the tests and the benchmarks.
+sys.path.insert(0, os.path.join(ROOT, "Tests", "EndToEnd"))
+from resp import RespClient  # noqa: E402
+
 BENCH_DIR = os.path.join(ROOT, "bench")
 WRK_DIR = os.path.join(BENCH_DIR, "wrk")
 RESULTS_DIR = os.path.join(BENCH_DIR, "results")
@@ -98,22 +102,14 @@ class Redis:
         return subprocess.check_output(["redis-cli", "-p", str(self.port), *arguments], text=True).strip()
 
     def command(self, *arguments):
-        """One command over RESP; answers the decoded reply (errors raise)."""
-        with socket.create_connection(("127.0.0.1", self.port)) as connection:
-            connection.sendall(encode_command(arguments))
-            return RespReader(connection).read()
+        """One command over RESP; answers the reply, bulk strings as bytes (errors raise)."""
+        with RespClient("127.0.0.1", self.port, timeout=None, text=False) as client:
+            return client.command(*arguments)
 
     def pipeline(self, commands):
         """Sends every command, then reads every reply; answers the replies."""
-        with socket.create_connection(("127.0.0.1", self.port)) as connection:
-            reader = RespReader(connection)
-            replies = []
-            batch = 1000
-            for start in range(0, len(commands), batch):
-                chunk = commands[start:start + batch]
-                connection.sendall(b"".join(encode_command(command) for command in chunk))
-                replies.extend(reader.read() for _ in chunk)
-            return replies
+        with RespClient("127.0.0.1", self.port, timeout=None, text=False) as client:
+            return client.pipeline(commands)
 
     def info(self, section):
         text = self.command("INFO", section).decode()
@@ -123,58 +119,6 @@ class Redis:
         self.process.terminate()
         self.process.wait()
         shutil.rmtree(self.dir, ignore_errors=True)
-
-
-def encode_command(arguments):
-    parts = [b"*%d\r\n" % len(arguments)]
-    for argument in arguments:
-        data = argument if isinstance(argument, bytes) else str(argument).encode()
-        parts.append(b"$%d\r\n%s\r\n" % (len(data), data))
-    return b"".join(parts)
-
-
-class RespError(Exception):
-    pass
-
-
-class RespReader:
-    def __init__(self, connection):
-        self.connection = connection
-        self.buffer = b""
-
-    def _line(self):
-        while b"\r\n" not in self.buffer:
-            self._fill()
-        line, self.buffer = self.buffer.split(b"\r\n", 1)
-        return line
-
-    def _fill(self):
-        data = self.connection.recv(1 << 16)
-        if not data:
-            raise RespError("connection closed")
-        self.buffer += data
-
-    def read(self):
-        line = self._line()
-        kind, rest = line[:1], line[1:]
-        if kind == b"+":
-            return rest.decode()
-        if kind == b"-":
-            raise RespError(rest.decode())
-        if kind == b":":
-            return int(rest)
-        if kind == b"$":
-            length = int(rest)
-            if length < 0:
-                return None
-            while len(self.buffer) < length + 2:
-                self._fill()
-            data, self.buffer = self.buffer[:length], self.buffer[length + 2:]
-            return data
-        if kind == b"*":
-            count = int(rest)
-            return None if count < 0 else [self.read() for _ in range(count)]
-        raise RespError("unexpected reply line %r" % line)
 
 
 # Creates sessions straight in Redis on the redis-sessions layout, as the create script writes

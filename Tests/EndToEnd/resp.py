@@ -1,4 +1,5 @@
-"""A tiny RESP2 client: enough to inspect and rewrite the test Redis (no third-party package)."""
+"""A tiny RESP2 client: enough to inspect and rewrite the test Redis (no third-party package).
+The benchmarks (bench/benchlib.py) use it too, with text=False and pipelining."""
 import socket
 
 
@@ -6,10 +7,23 @@ class RedisReplyError(Exception):
     pass
 
 
+def encode(arguments):
+    """One command as a RESP array of bulk strings (str and numbers as their UTF-8 text)."""
+    parts = [b"*%d\r\n" % len(arguments)]
+    for argument in arguments:
+        data = argument if isinstance(argument, bytes) else str(argument).encode()
+        parts.append(b"$%d\r\n%s\r\n" % (len(data), data))
+    return b"".join(parts)
+
+
 class RespClient:
-    def __init__(self, host, port, timeout=5.0):
+    """`text`: bulk strings come back decoded as UTF-8 (the tests); False keeps them bytes.
+    `timeout` None waits as long as Redis takes (a FLUSHALL of a million keys)."""
+
+    def __init__(self, host, port, timeout=5.0, text=True):
         self._socket = socket.create_connection((host, port), timeout=timeout)
         self._reader = self._socket.makefile("rb")
+        self._text = text
 
     def close(self):
         self._reader.close()
@@ -22,12 +36,18 @@ class RespClient:
         self.close()
 
     def command(self, *arguments):
-        parts = [b"*%d\r\n" % len(arguments)]
-        for argument in arguments:
-            data = argument if isinstance(argument, bytes) else str(argument).encode()
-            parts.append(b"$%d\r\n%s\r\n" % (len(data), data))
-        self._socket.sendall(b"".join(parts))
+        self._socket.sendall(encode(arguments))
         return self._read_reply()
+
+    def pipeline(self, commands, batch=1000):
+        """Sends the commands `batch` at a time, reading each batch's replies after it; answers all
+        the replies in order."""
+        replies = []
+        for start in range(0, len(commands), batch):
+            chunk = commands[start:start + batch]
+            self._socket.sendall(b"".join(encode(command) for command in chunk))
+            replies.extend(self._read_reply() for _ in chunk)
+        return replies
 
     def _read_reply(self):
         line = self._reader.readline()
@@ -44,8 +64,8 @@ class RespClient:
             length = int(payload)
             if length < 0:
                 return None
-            data = self._reader.read(length + 2)
-            return data[:-2].decode()
+            data = self._reader.read(length + 2)[:-2]
+            return data.decode() if self._text else data
         if kind == b"*":
             count = int(payload)
             return None if count < 0 else [self._read_reply() for _ in range(count)]
