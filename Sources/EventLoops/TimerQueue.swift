@@ -1,5 +1,7 @@
 /// A binary min-heap of timer deadlines. Rescheduled and cancelled timers leave their old entries
-/// behind; they are dropped when they reach the top (their generation no longer matches).
+/// behind; they are dropped when they reach the top (their generation no longer matches), or all
+/// at once when the heap has doubled since the last sweep: connections that close long before
+/// their idle deadline would otherwise pile up entries (tens of thousands a second under churn).
 struct TimerQueue {
     private struct Entry {
         let deadline: UInt64
@@ -17,13 +19,25 @@ struct TimerQueue {
 
     private var heap: [Entry] = []
     private var nextSequence: UInt64 = 0
+    /// The size at which the stale entries are swept out: twice what was left after the last sweep,
+    /// so each push pays for the sweep once on average.
+    private var sweepAt = Self.minimumSweepSize
+    static let minimumSweepSize = 1024
 
     var count: Int { heap.count }
 
     mutating func push(_ timer: EventLoopTimer, deadline: UInt64) {
+        if heap.count >= sweepAt { sweepStaleEntries() }
         nextSequence &+= 1
         heap.append(Entry(deadline: deadline, sequence: nextSequence, generation: timer.generation, timer: timer))
         siftUp(heap.count - 1)
+    }
+
+    private mutating func sweepStaleEntries() {
+        heap.removeAll { !$0.isCurrent }
+        // Bottom-up heap construction: the last parent first.
+        for parent in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(parent) }
+        sweepAt = max(Self.minimumSweepSize, 2 * heap.count)
     }
 
     /// The earliest live deadline (stale entries on top are dropped on the way).
