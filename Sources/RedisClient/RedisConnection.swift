@@ -10,8 +10,9 @@ import Synchronization
 /// through one `loop.execute` per command; replies come back in order through ids in `pending`.
 ///
 /// Commands are accepted while the connection is ready, and also during the very first connect
-/// attempt after `connect()`: hiredis buffers them until the socket is up, so a service that starts
-/// together with Redis gets no spurious errors. If that attempt fails they fail with `notConnected`.
+/// attempt after `connect()` once its socket is being opened (after the host name's lookup or the
+/// sentinels' answer, if any): hiredis buffers them until the socket is up, so a service that
+/// starts together with Redis gets no spurious errors. If that attempt fails they fail with `notConnected`.
 /// During later attempts (Redis known to be away) commands fail fast with `notConnected`.
 // @unchecked Sendable: all mutable state is confined to `loop`; `readyFlag` is atomic.
 final class RedisConnection: @unchecked Sendable {
