@@ -16,8 +16,9 @@ enum HostResolver {
         return inet_pton(AF_INET, host, &buffer) == 1 || inet_pton(AF_INET6, host, &buffer) == 1
     }
 
-    /// The addresses of `host` as IP literals, in getaddrinfo's order (RFC 6724 preference);
-    /// `completion` runs on a Dispatch queue.
+    /// The addresses of `host` as IP literals, IPv4 ones first (as hiredis asks for them: a
+    /// `localhost` listed as ::1 first must still reach a Redis bound to 127.0.0.1), otherwise in
+    /// getaddrinfo's order; `completion` runs on a Dispatch queue.
     static func resolve(_ host: String, completion: @escaping @Sendable (Result<[String], Failure>) -> Void) {
         DispatchQueue.global().async {
             completion(addresses(of: host))
@@ -45,6 +46,6 @@ enum HostResolver {
             entry = current.pointee.ai_next
         }
         guard !addresses.isEmpty else { return .failure(Failure(reason: "cannot resolve \(host): no address")) }
-        return .success(addresses)
+        return .success(addresses.filter { !$0.contains(":") } + addresses.filter { $0.contains(":") })
     }
 }

@@ -285,6 +285,9 @@ final class RedisConnection: @unchecked Sendable {
             // Without the handshake's reply the attempt can never become ready.
             teardownReason = "connect timed out"
             tearDown(context)
+        } else if isConnecting, context == nil, now >= connectDeadline {
+            // A host lookup still running (a late answer finds the attempt over and is dropped).
+            attemptFailed("host name lookup timed out")
         }
         if case .ready = state, let context, inFlight > 0, now &- lastProgress >= stallTimeout {
             // Timed-out commands stay in hiredis until a reply or a free: a Redis that stopped
@@ -326,16 +329,19 @@ final class RedisConnection: @unchecked Sendable {
         }
     }
 
-    /// A host name is resolved on a Dispatch queue first (see HostResolver); each attempt connects
-    /// to one of its addresses, the next one after each failed attempt, since hiredis tries only the
-    /// first (`localhost` is often ::1 first while Redis listens on 127.0.0.1 only).
+    /// On a reconnect (when Redis went away while requests are being served on this loop), a host
+    /// name is resolved on a Dispatch queue first (see HostResolver), within the connect timeout;
+    /// each such attempt connects to one of its addresses, IPv4 first as hiredis orders them, the
+    /// next one after each failed attempt. The first attempt leaves the lookup to hiredis, so
+    /// commands sent meanwhile (the sentinel queries at start-up) queue in its buffer as before.
     private func open(_ endpoint: RedisConfiguration.Endpoint) {
         currentEndpoint = endpoint
-        guard case .tcp(let host, let port) = endpoint, !HostResolver.isAddressLiteral(host) else {
+        guard case .tcp(let host, let port) = endpoint, !HostResolver.isAddressLiteral(host),
+              case .connecting(isFirstAttempt: false) = state else {
             return connect(to: endpoint)
         }
-        // Like the sentinel queries, the lookup has its own time limits (resolv.conf).
-        connectDeadline = .max
+        connectDeadline = EventLoop.now() &+ connectTimeout
+        armTimer(at: connectDeadline)
         let attempt = self.attempt
         HostResolver.resolve(host) { [self] result in
             loop.execute { [self] in

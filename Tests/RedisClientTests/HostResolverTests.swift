@@ -33,7 +33,7 @@ import Testing
         #expect(failure.reason.hasPrefix("cannot resolve no-such-host.invalid: "), "\(failure.reason)")
     }
 
-    @Test func aClientConnectsByHostNameAndAnUnknownNameLeavesItDown() async throws {
+    @Test func aClientConnectsByHostName() async throws {
         let server = try TestRedisServer()
         try await server.start()
         defer { server.stop() }  // also keeps the server alive until here
@@ -42,10 +42,5 @@ import Testing
         #expect(await TestEnvironment.eventually { await byName.pingSucceeds() })
         #expect(try await byName.send(RedisCommand("ECHO", "by name")).string == "by name")
 
-        let unknown = try TestEnvironment.singleConnectionClient(url: "redis://no-such-host.invalid:\(server.port)", commandTimeout: .seconds(5))
-        defer { unknown.close() }
-        #expect(await unknown.failure(of: RedisCommand("PING")) == .notConnected)
-        try await Task.sleep(for: .milliseconds(200))
-        #expect(!unknown.isConnected)
     }
 }
