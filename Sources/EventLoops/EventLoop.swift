@@ -198,17 +198,27 @@ public final class EventLoop: @unchecked Sendable {
             fireDueTimers()
             isRunning = runTasks()
         }
-        incoming.withLock {
-            $0.isStopped = true
-            $0.tasks = []
-        }
-        // What can never run now lets go of its owners (a pending timer's closure holding an owner
-        // that holds this loop would otherwise keep both alive for good).
-        timers = TimerQueue()
-        localTasks = []
-        endOfPassTasks = []
-        watchers = []
+        incoming.withLock { $0.isStopped = true }
+        dropWhatCanNeverRun()
         pthread_setspecific(currentLoopKey, nil)
+    }
+
+    /// What can never run now lets go of its owners (a pending timer's closure holding an owner
+    /// that holds this loop would otherwise keep both alive for good). They are released outside
+    /// the lock and after the loop's collections are reset, because an owner's deinit may use this
+    /// loop (stop a watcher, cancel or schedule a timer, queue a task, even shut the loop down);
+    /// whatever it adds is dropped in the next round (other threads' tasks are refused by now).
+    private func dropWhatCanNeverRun() {
+        repeat {
+            var queued: [@Sendable () -> Void] = []
+            incoming.withLock { swap(&queued, &$0.tasks) }
+            let dropped = (queued, timers, localTasks, endOfPassTasks, watchers)
+            timers = TimerQueue()
+            localTasks = []
+            endOfPassTasks = []
+            watchers = []
+            withExtendedLifetime(dropped) {}
+        } while timers.count > 0 || !localTasks.isEmpty || !endOfPassTasks.isEmpty || !watchers.isEmpty
     }
 
     /// The descriptors close only here: until the thread has ended and every owner let go, another

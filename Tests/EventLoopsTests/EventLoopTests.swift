@@ -1,4 +1,5 @@
 import CEpoll
+import Dispatch
 import EventLoops
 import Glibc
 import Testing
@@ -50,6 +51,37 @@ import Testing
         loop.schedule(after: 0) { ran.withLock { $0.append("timer after") } }
         try await Task.sleep(for: .milliseconds(50))
         #expect(ran.withLock { $0 } == ["before"])
+    }
+
+    /// Owners a stopped loop lets go of may use the loop from their deinit: the loop must neither
+    /// trip over that (a collection being replaced, its lock held) nor keep what they add.
+    @Test func aStoppedLoopReleasesWhatItHeldEvenWhenTheirDeinitUsesTheLoop() async throws {
+        let group = EventLoopGroup(count: 1, name: "release")
+        let loop = group.loops[0]
+        let released = PthreadLock<[String]>([])
+        let (ours, theirs) = try socketPair()
+        defer {
+            close(ours)
+            close(theirs)
+        }
+        loop.sync {
+            let timerOwner = LoopUser(loop: loop, name: "timer", released: released)
+            loop.makeTimer { _ = timerOwner }.schedule(at: .max)
+            let watcherOwner = LoopUser(loop: loop, name: "watcher", released: released)
+            _ = loop.watch(ours) { _ in _ = watcherOwner }
+        }
+        loop.execute {
+            group.shutdown()
+            // Queued after this last pass took its tasks: dropped, not run, when the thread ends.
+            let taskOwner = LoopUser(loop: loop, name: "task", released: released)
+            let queued = DispatchSemaphore(value: 0)
+            DispatchQueue.global().async {
+                loop.execute { _ = taskOwner }
+                queued.signal()
+            }
+            queued.wait()
+        }
+        try await eventually { released.withLock { $0.sorted() } == ["task", "timer", "watcher"] }
     }
 
     @Test func syncReturnsTheValueComputedOnTheLoop() {
@@ -197,6 +229,26 @@ import Testing
             try await Task.sleep(for: .milliseconds(10))
         }
         #expect(condition())
+    }
+}
+
+/// Uses its loop from its deinit as an owner of a watcher or timer may: stops, schedules, queues.
+private final class LoopUser: Sendable {
+    let loop: EventLoop
+    let name: String
+    let released: PthreadLock<[String]>
+
+    init(loop: EventLoop, name: String, released: PthreadLock<[String]>) {
+        self.loop = loop
+        self.name = name
+        self.released = released
+    }
+
+    deinit {
+        loop.makeTimer {}.schedule(at: 0)
+        loop.execute {}
+        loop.shutdown()
+        released.withLock { $0.append(name) }
     }
 }
 
