@@ -1,5 +1,4 @@
-/// A command as its arguments (argv), binary-safe; it is handed to hiredis as argv and never
-/// formatted into a command string.
+/// A command as its arguments (argv), binary-safe; it reaches hiredis as RESP (see `encode`).
 public struct RedisCommand: Sendable, Hashable {
     /// All arguments back to back: one buffer instead of one array per argument.
     private(set) var bytes: [UInt8] = []
@@ -40,27 +39,34 @@ public struct RedisCommand: Sendable, Hashable {
         bytes[(index == 0 ? 0 : argumentEnds[index - 1])..<argumentEnds[index]]
     }
 
-    /// Calls `body` with C argv and argvlen arrays pointing into `bytes` (stack-allocated, no copies).
-    func withArgv<Result>(
-        _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> Result
-    ) -> Result {
-        let count = argumentEnds.count
-        return bytes.withUnsafeBufferPointer { buffer in
-            // An empty buffer may have no address; hiredis copies zero bytes from the pointer then.
-            let base = UnsafeRawPointer(buffer.baseAddress) ?? UnsafeRawPointer(Self.emptyArgument.utf8Start)
-            return withUnsafeTemporaryAllocation(of: UnsafePointer<CChar>?.self, capacity: count) { argv in
-                withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { lengths in
-                    var start = 0
-                    for (index, end) in argumentEnds.enumerated() {
-                        argv[index] = (base + start).assumingMemoryBound(to: CChar.self)
-                        lengths[index] = end - start
-                        start = end
-                    }
-                    return body(Int32(count), argv.baseAddress!, UnsafePointer(lengths.baseAddress!))
-                }
-            }
+    /// Appends the command as RESP (an array of bulk strings) to `buffer`. hiredis takes it as
+    /// written (redisAsyncFormattedCommand): formatting argv itself cost it three allocations
+    /// and an sdscatfmt per argument.
+    func encode(into buffer: inout [UInt8]) {
+        buffer.reserveCapacity(buffer.count + bytes.count + 16 * (argumentEnds.count + 1))
+        Self.appendHeader(UInt8(ascii: "*"), argumentEnds.count, to: &buffer)
+        var start = 0
+        for end in argumentEnds {
+            Self.appendHeader(UInt8(ascii: "$"), end - start, to: &buffer)
+            buffer.append(contentsOf: bytes[start..<end])
+            buffer.append(UInt8(ascii: "\r"))
+            buffer.append(UInt8(ascii: "\n"))
+            start = end
         }
     }
 
-    private static let emptyArgument: StaticString = ""
+    /// `*N\r\n` or `$N\r\n`, the digits written without a String.
+    private static func appendHeader(_ marker: UInt8, _ number: Int, to buffer: inout [UInt8]) {
+        buffer.append(marker)
+        var divisor = 1
+        while divisor <= number / 10 { divisor *= 10 }
+        var rest = number
+        while divisor > 0 {
+            buffer.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
+        buffer.append(UInt8(ascii: "\r"))
+        buffer.append(UInt8(ascii: "\n"))
+    }
 }

@@ -48,6 +48,9 @@ final class RedisConnection: @unchecked Sendable {
     /// Where the current attempt connects (with Sentinel, what the sentinels named last).
     private var currentEndpoint: RedisConfiguration.Endpoint?
     private var pending = PendingCommands()
+    /// The RESP of the command being handed to hiredis; see `hand`.
+    private var encodedCommand: [UInt8] = []
+    private static let keptEncodingCapacity = 64 * 1024
     /// Commands hiredis holds for the current context (their callback in `ac->replies`, their bytes
     /// perhaps still in `obuf`): pending ones plus timed-out ones whose reply has not come. Only a
     /// reply or freeing the context releases them, so this, not `pending.count`, bounds memory.
@@ -192,18 +195,32 @@ final class RedisConnection: @unchecked Sendable {
     /// Hands the command to hiredis under the next pending id.
     private func issue(_ command: RedisCommand, on context: HiredisContext) -> Int32 {
         let privdata = UnsafeMutableRawPointer(bitPattern: UInt(pending.nextID))
-        let status = command.withArgv { argc, argv, lengths in
-            redisAsyncCommandArgv(context.pointer, { ac, reply, privdata in
-                RedisConnection.owner(of: ac)?.didReceive(
-                    reply?.assumingMemoryBound(to: redisReply.self),
-                    id: UInt64(UInt(bitPattern: privdata)), on: ac)
-            }, privdata, argc, argv, lengths)
+        let status = hand(command, to: context, privdata: privdata) { ac, reply, privdata in
+            RedisConnection.owner(of: ac)?.didReceive(
+                reply?.assumingMemoryBound(to: redisReply.self),
+                id: UInt64(UInt(bitPattern: privdata)), on: ac)
         }
         if status == REDIS_OK {
             if inFlight == 0 { lastProgress = EventLoop.now() }
             inFlight += 1
         }
         return status
+    }
+
+    private typealias ReplyCallback = @convention(c) (
+        UnsafeMutablePointer<redisAsyncContext>?, UnsafeMutableRawPointer?, UnsafeMutableRawPointer?) -> Void
+
+    /// Gives hiredis the command as RESP, encoded in a buffer the connection reuses (hiredis copies it).
+    private func hand(
+        _ command: RedisCommand, to context: HiredisContext, privdata: UnsafeMutableRawPointer?, callback: ReplyCallback
+    ) -> Int32 {
+        // A large set body should not pin its buffer for good.
+        encodedCommand.removeAll(keepingCapacity: encodedCommand.capacity <= Self.keptEncodingCapacity)
+        command.encode(into: &encodedCommand)
+        return encodedCommand.withUnsafeBytes { encoded in
+            redisAsyncFormattedCommand(
+                context.pointer, callback, privdata, encoded.baseAddress!.assumingMemoryBound(to: CChar.self), encoded.count)
+        }
     }
 
     /// Every reply callback of `issue` runs this, late and NULL ones included (hiredis runs the
@@ -377,6 +394,7 @@ final class RedisConnection: @unchecked Sendable {
         if case .tcp = endpoint {
             _ = redisEnableKeepAlive(&pointer.pointee.c)  // notices a vanished peer on idle connections
         }
+        cshim_use_reply_arenas(pointer.pointee.c.reader)
 
         let attempt = self.attempt
         let context = HiredisContext(
@@ -544,13 +562,11 @@ final class RedisConnection: @unchecked Sendable {
         let command = RedisCommand("SUBSCRIBE", subscriptions.channel(at: index))
         // hiredis keeps this callback for every message of the channel; privdata is the channel's index.
         let privdata = UnsafeMutableRawPointer(bitPattern: UInt(index + 1))
-        _ = command.withArgv { argc, argv, lengths in
-            redisAsyncCommandArgv(context.pointer, { ac, reply, privdata in
-                guard let reply else { return }  // the context is going away
-                RedisConnection.owner(of: ac)?.didReceiveMessage(
-                    reply.assumingMemoryBound(to: redisReply.self),
-                    channelIndex: Int(bitPattern: privdata) - 1)
-            }, privdata, argc, argv, lengths)
+        _ = hand(command, to: context, privdata: privdata) { ac, reply, privdata in
+            guard let reply else { return }  // the context is going away
+            RedisConnection.owner(of: ac)?.didReceiveMessage(
+                reply.assumingMemoryBound(to: redisReply.self),
+                channelIndex: Int(bitPattern: privdata) - 1)
         }
     }
 

@@ -1,0 +1,29 @@
+@testable import RedisClient
+import Testing
+
+@Suite struct CommandEncodingTests {
+    @Test func commandsAreEncodedAsArraysOfBulkStrings() {
+        var encoded: [UInt8] = []
+        RedisCommand("SET", "key", "").encode(into: &encoded)
+        #expect(String(decoding: encoded, as: UTF8.self) == "*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$0\r\n\r\n")
+    }
+
+    /// Lengths of one to five digits, with 0 inside them (the digits are written by hand), and bytes
+    /// that mean something in RESP inside an argument.
+    @Test(arguments: [1, 9, 10, 99, 100, 101, 1000, 10_009, 65_536])
+    func lengthsAndBinaryArgumentsAreEncodedExactly(length: Int) {
+        let argument = (0..<length).map { UInt8(truncatingIfNeeded: $0 * 31) }
+        var command = RedisCommand("ECHO")
+        command.append(bytes: argument)
+        var encoded = Array("leading bytes stay".utf8)
+        command.encode(into: &encoded)
+        let expected = Array("leading bytes stay*2\r\n$4\r\nECHO\r\n$\(length)\r\n".utf8) + argument + Array("\r\n".utf8)
+        #expect(encoded == expected)
+    }
+
+    @Test func aCommandWithoutArgumentsIsAnEmptyArray() {
+        var encoded: [UInt8] = []
+        RedisCommand().encode(into: &encoded)
+        #expect(encoded == Array("*0\r\n".utf8))
+    }
+}
