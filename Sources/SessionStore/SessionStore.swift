@@ -72,18 +72,21 @@ public final class SessionStore: Sendable {
         let arguments: [String]
         let touches: Bool
         do throws(SessionStoreError) {
-            arguments = try tokenArguments(app: app, token: token)
+            try SessionValidation.checkApp(app)
+            try SessionValidation.checkToken(token)
             touches = try SessionValidation.touch(touch)
+            // One array with the touch flag (tokenArguments and an append would make two).
+            arguments = [keyPrefix, app, token, touches ? "1" : "0"]
         } catch {
             return completion(.failure(error))
         }
         guard let cache, touches else {
-            return evaluate(SessionScripts.get, arguments + [touches ? "1" : "0"], completion: completion, decode: SessionReplyDecoder.session)
+            return evaluate(SessionScripts.get, arguments, completion: completion, decode: SessionReplyDecoder.session)
         }
         let cacheKey = app + ":" + token
         if let session = cache.session(forKey: cacheKey) { return completion(.success(session)) }
         let evictions = cache.evictionCount
-        evaluate(SessionScripts.get, arguments + ["1"], completion: completion) { reply throws(SessionStoreError) in
+        evaluate(SessionScripts.get, arguments, completion: completion) { reply throws(SessionStoreError) in
             let session = try SessionReplyDecoder.session(reply)
             if let session { cache.insert(session, forKey: cacheKey, fetchedAfterEvictions: evictions) }
             return session
