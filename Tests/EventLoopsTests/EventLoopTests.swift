@@ -73,10 +73,11 @@ import Testing
         loop.execute {
             group.shutdown()
             // Queued after this last pass took its tasks: dropped, not run, when the thread ends.
-            let taskOwner = LoopUser(loop: loop, name: "task", released: released)
+            // Only the queued task may hold the owner, so that its deinit runs on the loop.
+            let handOver = PthreadLock<LoopUser?>(LoopUser(loop: loop, name: "task", released: released))
             let queued = DispatchSemaphore(value: 0)
             DispatchQueue.global().async {
-                loop.execute { _ = taskOwner }
+                loop.execute { [owner = handOver.withLock { $0.take() }] in _ = owner }
                 queued.signal()
             }
             queued.wait()
