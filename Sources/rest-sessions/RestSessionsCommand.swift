@@ -31,6 +31,12 @@ struct RestSessionsCommand: ParsableCommand {
     var redisPort: String?
     @Option(help: ArgumentHelp(SettingDefinition.named("redis-url").help, valueName: "url"))
     var redisUrl: String?
+    @Option(help: ArgumentHelp(SettingDefinition.named("redis-username").help, valueName: "user"))
+    var redisUsername: String?
+    @Option(help: ArgumentHelp(SettingDefinition.named("redis-password").help, valueName: "password"))
+    var redisPassword: String?
+    @Option(help: ArgumentHelp(SettingDefinition.named("redis-db").help, valueName: "number"))
+    var redisDb: String?
     @Option(help: ArgumentHelp(SettingDefinition.named("redis-timeout-ms").help, valueName: "ms"))
     var redisTimeoutMs: String?
     @Option(help: ArgumentHelp(SettingDefinition.named("namespace").help, valueName: "name"))
@@ -78,7 +84,8 @@ struct RestSessionsCommand: ParsableCommand {
     var flagValues: [String: String] {
         let given: [(String, String?)] = [
             ("host", host), ("port", port), ("socket", socket), ("redis-host", redisHost), ("redis-port", redisPort),
-            ("redis-url", redisUrl), ("redis-timeout-ms", redisTimeoutMs), ("namespace", namespace), ("wipe", wipe),
+            ("redis-url", redisUrl), ("redis-username", redisUsername), ("redis-password", redisPassword), ("redis-db", redisDb),
+            ("redis-timeout-ms", redisTimeoutMs), ("namespace", namespace), ("wipe", wipe),
             ("cache-time", cacheTime), ("cache-max", cacheMax), ("log-level", logLevel),
             ("max-header-bytes", maxHeaderBytes), ("max-body-bytes", maxBodyBytes), ("max-connections", maxConnections),
             ("threads", threads), ("header-timeout", headerTimeout), ("idle-timeout", idleTimeout), ("shutdown-timeout", shutdownTimeout),

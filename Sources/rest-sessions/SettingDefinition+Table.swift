@@ -28,6 +28,18 @@ extension SettingDefinition {
                 expectation: "redis://[user:password@]host[:port][/db] or unix:///path[?db=N]",
                 kind: .optionalText(\.redisURL, .redisURL)),
             SettingDefinition(
+                fileKey: "redisUsername", flag: "redis-username", environmentName: "RS_REDIS_USERNAME",
+                summary: "Redis ACL user for AUTH (needs redisPassword; not with a Redis URL, which carries its own)",
+                expectation: "1 to 128 characters without whitespace", kind: .optionalText(\.redisUsername, .redisUsername)),
+            SettingDefinition(
+                fileKey: "redisPassword", flag: "redis-password", environmentName: "RS_REDIS_PASSWORD",
+                summary: "Password of Redis (AUTH): of redisHost, or of the master the sentinels name (not with a Redis URL)",
+                expectation: "a non-empty password", kind: .optionalText(\.redisPassword, .password), isSecret: true),
+            SettingDefinition(
+                fileKey: "redisDb", flag: "redis-db", environmentName: "RS_REDIS_DB",
+                summary: "Redis database number (SELECT), of redisHost or of the sentinels' master (not with a Redis URL)",
+                expectation: "an integer from 0 to 999999999", kind: .integer(\.redisDatabase, allowed: [0...999_999_999])),
+            SettingDefinition(
                 fileKey: "redisTimeoutMs", flag: "redis-timeout-ms", environmentName: "RS_REDIS_TIMEOUT_MS",
                 summary: "Deadline of one Redis command, in milliseconds",
                 expectation: "an integer from 10 to 60000", kind: .integer(\.redisTimeoutMilliseconds, allowed: [10...60000])),

@@ -15,13 +15,16 @@ extension Settings {
         threads > 0 ? threads : max(1, EventLoopGroup.usableProcessorCount - 1)
     }
 
-    /// The Redis URL, when set, replaces redisHost and redisPort (it was validated at load time);
-    /// sentinels replace all three.
+    /// The Redis URL, when set, replaces redisHost and redisPort (it was validated at load time) and
+    /// carries the user, password and database itself; sentinels replace the host, port and URL.
     func redisConfiguration() throws(SettingsError) -> RedisConfiguration {
         var configuration = RedisConfiguration()
         if let sentinel = try sentinelConfiguration() {
             configuration.sentinel = sentinel
         } else if let redisURL {
+            guard redisUsername == nil, redisPassword == nil, redisDatabase == 0 else {
+                throw SettingsError(message: "redisUsername, redisPassword and redisDb (RS_REDIS_USERNAME, RS_REDIS_PASSWORD, RS_REDIS_DB) cannot be set with redisUrl (RS_REDISURL): put them in the URL, redis://user:password@host:port/db")
+            }
             do {
                 configuration = try RedisConfiguration(url: redisURL)
             } catch {
@@ -29,6 +32,14 @@ extension Settings {
             }
         } else {
             configuration.endpoint = .tcp(host: redisHost, port: redisPort)
+        }
+        if redisURL == nil {
+            guard redisUsername == nil || redisPassword != nil else {
+                throw SettingsError(message: "redisUsername (RS_REDIS_USERNAME) needs redisPassword (RS_REDIS_PASSWORD)")
+            }
+            configuration.username = redisUsername
+            configuration.password = redisPassword
+            configuration.database = redisDatabase
         }
         configuration.commandTimeout = .milliseconds(redisTimeoutMilliseconds)
         if waitReplicas > 0 {

@@ -6,6 +6,10 @@ struct Settings: Sendable, Hashable {
     var redisHost = "127.0.0.1"
     var redisPort = 6379
     var redisURL: String? = nil
+    var redisUsername: String? = nil
+    /// Secret: never echoed in messages.
+    var redisPassword: String? = nil
+    var redisDatabase = 0
     var redisTimeoutMilliseconds = 2000
     var namespace = "rs"
     var wipe = 600

@@ -18,6 +18,7 @@ enum TextRule {
     case apiKeysFile
     case sentinelList
     case sentinelMasterName
+    case redisUsername
     case password
 
     enum Verdict: Equatable {
@@ -46,7 +47,7 @@ enum TextRule {
             }
         case .sentinelList:
             return Self.sentinelEndpoints(text) == nil ? .rejected(detail: nil) : .accepted
-        case .sentinelMasterName:
+        case .sentinelMasterName, .redisUsername:
             return (1...128).contains(text.count) && !text.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 32 } == true })
                 ? .accepted : .rejected(detail: nil)
         case .password:

@@ -145,11 +145,12 @@ def service_environment(redis_port, namespace, **settings):
 class RedisServer:
     """A redis-server of a test's own, to stop and restart under a running service."""
 
-    def __init__(self, directory, port=None):
+    def __init__(self, directory, port=None, password=None):
         self.port = port or free_port()
         self.directory = Path(directory)
         self.process = None
-        self.base_arguments = []
+        self.password = password
+        self.base_arguments = ["--requirepass", password] if password else []
         self.extra_arguments = []
 
     def start(self):
@@ -164,7 +165,7 @@ class RedisServer:
 
     def _answers(self):
         try:
-            with RespClient("127.0.0.1", self.port, timeout=1) as client:
+            with RespClient("127.0.0.1", self.port, timeout=1, password=self.password) as client:
                 return client.command("PING") == "PONG"
         except (OSError, RedisReplyError):   # LOADING while it reads its data
             return False

@@ -20,10 +20,12 @@ class RespClient:
     """`text`: bulk strings come back decoded as UTF-8 (the tests); False keeps them bytes.
     `timeout` None waits as long as Redis takes (a FLUSHALL of a million keys)."""
 
-    def __init__(self, host, port, timeout=5.0, text=True):
+    def __init__(self, host, port, timeout=5.0, text=True, password=None):
         self._socket = socket.create_connection((host, port), timeout=timeout)
         self._reader = self._socket.makefile("rb")
         self._text = text
+        if password is not None:
+            self.command("AUTH", password)
 
     def close(self):
         self._reader.close()

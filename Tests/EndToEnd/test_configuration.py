@@ -9,7 +9,9 @@ import pytest
 
 from api import create, expect_json
 from conftest import random_app
-from processes import STARTUP_DEADLINE_SECONDS, binary_path, free_port, http_request, service_environment, wait_until
+from processes import (
+    STARTUP_DEADLINE_SECONDS, RedisServer, binary_path, free_port, http_request, service_environment, wait_until)
+from resp import RespClient
 
 # (file key, flag, env, invalid values, words the message must show about what is allowed)
 INVALID = [
@@ -170,6 +172,33 @@ def test_redis_host_and_port_from_the_file_and_url_over_them(launcher, redis, re
     assert namespace_of_a_new_session(redis, service) == "fromfileredis"
     service = launcher.start([], RS_REDISPORT=free_port())
     assert service.request("GET", "/ping").status == 200, "RS_REDISURL must override RS_REDISPORT"
+
+
+def test_redis_user_password_and_database_reach_a_protected_redis(launcher, tmp_path):
+    """redisUsername, redisPassword and redisDb with redisHost and redisPort: the service logs in as
+    an ACL user (the default user has another password) and keeps its sessions in that database;
+    a wrong password is reported without being shown, and /ping answers 503."""
+    server = RedisServer(tmp_path, password="admin secret")
+    server.base_arguments += ["--user", "sessions", "on", ">user secret", "~*", "&*", "+@all"]
+    server.start()
+    try:
+        settings = dict(RS_REDISURL=None, RS_REDISHOST="127.0.0.1", RS_REDISPORT=server.port,
+                        RS_REDIS_USERNAME="sessions", RS_REDIS_DB=3)
+        service = launcher.start(RS_REDIS_PASSWORD="user secret", **settings)
+        app = random_app()
+        token = create(service, app)
+        with RespClient("127.0.0.1", server.port, password="admin secret") as admin:
+            key = f"{service.namespace}:{app}:{token}"
+            assert admin.command("EXISTS", key) == 0
+            admin.command("SELECT", "3")
+            assert admin.command("HGET", key, "id") is not None
+
+        refused = launcher.start(RS_REDIS_PASSWORD="not the password", **settings)
+        wait_until(lambda: "WRONGPASS" in refused.log, STARTUP_DEADLINE_SECONDS, "the refused AUTH in the log")
+        assert refused.request("GET", "/ping").status == 503
+        assert "not the password" not in refused.log
+    finally:
+        server.kill()
 
 
 def test_socket_listens_in_addition_to_the_port(launcher, tmp_path):

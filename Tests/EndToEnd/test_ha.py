@@ -12,6 +12,7 @@ import pytest
 
 from load import LoadGenerator
 from processes import wait_until
+from resp import RespClient
 from topology import SentinelTopology
 
 SECONDS_OF_LOAD = float(os.environ.get("RS_HA_SECONDS", "2"))
@@ -66,11 +67,11 @@ def check_and_report(scenario, result, service, app):
     assert outage <= LONGEST_OUTAGE_SECONDS, f"{scenario}: {outage:.1f} s without service"
 
 
-def failovers_under_load(scenario, launcher, topology, app, force_failover):
+def failovers_under_load(scenario, launcher, topology, app, force_failover, **settings):
     """Load through the service while `force_failover(old_master)` runs ROUNDS times; then checks
     that every acknowledged create is readable and the service was never out for long."""
     replicas = len(topology.servers) - 1
-    service = launcher.start(**topology.service_settings(**SERVICE_SETTINGS))
+    service = launcher.start(**topology.service_settings(**SERVICE_SETTINGS, **settings))
     with LoadGenerator(service.port, app, threads=4, seconds=600) as load:
         serving_after(load, 0, "the service to serve through the sentinels' master")
         for _ in range(ROUNDS):
@@ -87,11 +88,21 @@ def failovers_under_load(scenario, launcher, topology, app, force_failover):
         time.sleep(SECONDS_OF_LOAD)
         result = load.stop()
     check_and_report(scenario, result, service, app)
+    return service
 
 
 def test_sentinel_failover_is_followed_without_losing_acknowledged_sessions(launcher, topology_factory, app):
-    topology = topology_factory(replica_count=1)
-    failovers_under_load("ha-sentinel-failover", launcher, topology, app, lambda old: topology.failover())
+    # Every server requires a password (the service's redisPassword, the sentinels' auth-pass) and
+    # the sessions live in database 1 (redisDb): the connections to each new master log in and
+    # select it too.
+    topology = topology_factory(replica_count=1, password="master secret")
+    service = failovers_under_load("ha-sentinel-failover", launcher, topology, app, lambda old: topology.failover(),
+                                   RS_REDIS_DB=1)
+    with RespClient("127.0.0.1", topology.master_port(), password="master secret") as master:
+        pattern = f"{service.namespace}:{app}:*"
+        assert master.command("SCAN", "0", "MATCH", pattern, "COUNT", "100000")[1] == []
+        master.command("SELECT", "1")
+        assert master.command("SCAN", "0", "MATCH", pattern, "COUNT", "100000")[1], "no session in database 1"
 
 
 def test_killed_master_is_replaced_without_losing_acknowledged_sessions(launcher, topology_factory, app):

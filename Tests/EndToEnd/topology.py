@@ -21,13 +21,13 @@ def sentinel_binary():
 class Replica(RedisServer):
     """A redis-server that starts as a replica of `master_port`."""
 
-    def __init__(self, directory, master_port, port=None):
-        super().__init__(directory, port)
+    def __init__(self, directory, master_port, port=None, password=None):
+        super().__init__(directory, port, password)
         self.extra_arguments = ["--replicaof", "127.0.0.1", str(master_port)]
 
 
 class Sentinel:
-    def __init__(self, directory, master_port, down_after_ms):
+    def __init__(self, directory, master_port, down_after_ms, password=None):
         self.port = free_port()
         self.directory = Path(directory) / f"sentinel-{self.port}"
         self.directory.mkdir(parents=True)
@@ -38,7 +38,9 @@ class Sentinel:
             f"sentinel monitor {MASTER_NAME} 127.0.0.1 {master_port} 2",
             f"sentinel down-after-milliseconds {MASTER_NAME} {down_after_ms}",
             f"sentinel failover-timeout {MASTER_NAME} 10000",
-            f"sentinel parallel-syncs {MASTER_NAME} 1", ""]))
+            f"sentinel parallel-syncs {MASTER_NAME} 1",
+            # Quoted: a password may hold spaces (not quotes or backslashes here).
+            *([f'sentinel auth-pass {MASTER_NAME} "{password}"'] if password else []), ""]))
         self.process = subprocess.Popen([sentinel_binary(), str(self.config)], stdin=subprocess.DEVNULL,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -60,16 +62,19 @@ class Sentinel:
 
 
 class SentinelTopology:
-    """master + `replica_count` replicas + three sentinels; `servers` maps port → RedisServer."""
+    """master + `replica_count` replicas + three sentinels; `servers` maps port → RedisServer.
+    `password`: every server requires it (requirepass, and masterauth to replicate) and the
+    sentinels use it (auth-pass); the sentinels themselves need none."""
 
-    def __init__(self, directory, replica_count=1, down_after_ms=1000):
+    def __init__(self, directory, replica_count=1, down_after_ms=1000, password=None):
         self.directory = Path(directory)
+        self.password = password
         master = self._prepared(RedisServer, port=free_port()).start()
         self.servers = {master.port: master}
         for _ in range(replica_count):
             replica = self._prepared(Replica, master_port=master.port, port=free_port()).start()
             self.servers[replica.port] = replica
-        self.sentinels = [Sentinel(self.directory, master.port, down_after_ms) for _ in range(SENTINEL_COUNT)]
+        self.sentinels = [Sentinel(self.directory, master.port, down_after_ms, password) for _ in range(SENTINEL_COUNT)]
         self.wait_until_settled(master.port, replica_count)
 
     def _prepared(self, kind, port, **arguments):
@@ -77,8 +82,10 @@ class SentinelTopology:
         no delay before a diskless sync."""
         directory = self.directory / f"redis-{port}"
         directory.mkdir(parents=True)
-        server = kind(directory, port=port, **arguments)
-        server.base_arguments = ["--repl-diskless-sync-delay", "0"]
+        server = kind(directory, port=port, password=self.password, **arguments)
+        server.base_arguments += ["--repl-diskless-sync-delay", "0"]
+        if self.password:
+            server.base_arguments += ["--masterauth", self.password]
         return server
 
     def restart(self, port):
@@ -95,7 +102,8 @@ class SentinelTopology:
 
     def service_settings(self, **settings):
         """RS_ settings for a service that finds the master through these sentinels."""
-        return dict(RS_REDISURL=None, RS_SENTINELS=self.sentinel_addresses, RS_SENTINEL_MASTER=MASTER_NAME, **settings)
+        return dict(RS_REDISURL=None, RS_SENTINELS=self.sentinel_addresses, RS_SENTINEL_MASTER=MASTER_NAME,
+                    RS_REDIS_PASSWORD=self.password, **settings)
 
     def master_port(self):
         """The master as the sentinels see it (the first that answers)."""
@@ -107,14 +115,14 @@ class SentinelTopology:
 
     def role(self, port):
         try:
-            with RespClient("127.0.0.1", port, timeout=1) as client:
+            with RespClient("127.0.0.1", port, timeout=1, password=self.password) as client:
                 return client.command("ROLE")[0]
         except (OSError, RedisReplyError):
             return None
 
     def connected_replicas(self, port):
         try:
-            with RespClient("127.0.0.1", port, timeout=1) as client:
+            with RespClient("127.0.0.1", port, timeout=1, password=self.password) as client:
                 info = client.command("INFO", "replication")
         except (OSError, RedisReplyError):
             return -1

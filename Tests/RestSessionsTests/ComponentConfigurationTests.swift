@@ -22,6 +22,36 @@ import Testing
         #expect(configuration.password == "secret")
     }
 
+    @Test func theRedisUserPasswordAndDatabaseGoWithHostAndPort() throws {
+        let environment = ["RS_REDISHOST": "redis.internal", "RS_REDIS_USERNAME": "sessions", "RS_REDIS_PASSWORD": "p@ss word", "RS_REDIS_DB": "5"]
+        let configuration = try Settings.load(flags: [:], configPath: nil, environment: environment).redisConfiguration()
+        #expect(configuration.endpoint == .tcp(host: "redis.internal", port: 6379))
+        #expect(configuration.username == "sessions")
+        #expect(configuration.password == "p@ss word")
+        #expect(configuration.database == 5)
+    }
+
+    /// The URL carries its own: a second source would leave one of them silently unused.
+    @Test(arguments: [["RS_REDIS_PASSWORD": "other"], ["RS_REDIS_DB": "4"], ["RS_REDIS_USERNAME": "u", "RS_REDIS_PASSWORD": "p"]])
+    func theRedisUserPasswordAndDatabaseAreRefusedWithARedisURL(extra: [String: String]) throws {
+        let environment = extra.merging(["RS_REDISURL": "redis://:secret@10.1.2.3:6390/3"]) { $1 }
+        let error = try #require(throws: SettingsError.self) {
+            try Settings.load(flags: [:], configPath: nil, environment: environment).redisConfiguration()
+        }
+        #expect(error.message.contains("put them in the URL"), "\(error.message)")
+        #expect(!error.message.contains("secret") && !error.message.contains("other"), "\(error.message)")
+    }
+
+    @Test func aRedisUserNeedsAPasswordAndBadValuesAreRefused() throws {
+        let error = try #require(throws: SettingsError.self) {
+            try Settings.load(flags: ["redis-username": "sessions"], configPath: nil, environment: [:]).redisConfiguration()
+        }
+        #expect(error.message == "redisUsername (RS_REDIS_USERNAME) needs redisPassword (RS_REDIS_PASSWORD)")
+        for (flag, value) in [("redis-db", "-1"), ("redis-db", "1000000000"), ("redis-db", "x"), ("redis-username", "a b"), ("redis-password", "")] {
+            #expect(throws: SettingsError.self, "\(flag)=\(value)") { try Settings.load(flags: [flag: value], configPath: nil, environment: [:]) }
+        }
+    }
+
     @Test func aUnixRedisURLIsASocketEndpoint() throws {
         let configuration = try Settings.load(flags: ["redis-url": "unix:///run/redis.sock?db=2"], configPath: nil, environment: [:])
             .redisConfiguration()

@@ -23,6 +23,18 @@ import Testing
         #expect(configuration.password == nil)
     }
 
+    /// The master's own AUTH and database; the sentinels keep theirs (SentinelMonitor).
+    @Test func theMasterGetsTheRedisUserPasswordAndDatabase() throws {
+        let configuration = try configuration([
+            "RS_SENTINELS": "10.0.0.1:26379", "RS_SENTINEL_MASTER": "mymaster", "RS_SENTINEL_PASSWORD": "sentinel secret",
+            "RS_REDIS_USERNAME": "sessions", "RS_REDIS_PASSWORD": "master secret", "RS_REDIS_DB": "2",
+        ])
+        #expect(configuration.sentinel?.password == "sentinel secret")
+        #expect(configuration.username == "sessions")
+        #expect(configuration.password == "master secret")
+        #expect(configuration.database == 2)
+    }
+
     @Test(arguments: ["10.0.0.1", "10.0.0.1:0", "10.0.0.1:70000", "::1:26379", "a b:1", "10.0.0.1:1,", "[10.0.0.1]:1"])
     func malformedSentinelListsAreRefused(text: String) {
         #expect(throws: SettingsError.self) { try Settings.load(flags: ["sentinels": text], configPath: nil, environment: [:]) }

@@ -54,7 +54,7 @@ import Testing
     }
 
     @Test func everySettingRejectsABadValueNamingItself() throws {
-        let badValues = ["socket": "", "namespace": "has space", "sentinel-password": ""]
+        let badValues = ["socket": "", "namespace": "has space", "sentinel-password": "", "redis-password": ""]
         for definition in SettingDefinition.all {
             let bad = badValues[definition.flag] ?? "not valid!"
             let error = try #require(throws: SettingsError.self, "--\(definition.flag)") {
