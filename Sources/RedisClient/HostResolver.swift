@@ -6,10 +6,15 @@ import Glibc
 /// Host names resolved off the event loops. hiredis 0.14 calls getaddrinfo inside its connect, which
 /// blocks for as long as DNS takes (seconds when a server does not answer); on a loop that also
 /// serves HTTP, every client would wait. IP literals need no lookup and are passed through.
-enum HostResolver {
+struct HostResolver: Sendable {
     struct Failure: Error {
         let reason: String
     }
+
+    /// The blocking lookup, run on a Dispatch queue: getaddrinfo, or a slow one in tests.
+    let lookUp: @Sendable (String) -> Result<[String], Failure>
+
+    static let system = HostResolver(lookUp: addresses(of:))
 
     static func isAddressLiteral(_ host: String) -> Bool {
         var buffer = in6_addr()
@@ -19,9 +24,9 @@ enum HostResolver {
     /// The addresses of `host` as IP literals, IPv4 ones first (as hiredis asks for them: a
     /// `localhost` listed as ::1 first must still reach a Redis bound to 127.0.0.1), otherwise in
     /// getaddrinfo's order; `completion` runs on a Dispatch queue.
-    static func resolve(_ host: String, completion: @escaping @Sendable (Result<[String], Failure>) -> Void) {
+    func resolve(_ host: String, completion: @escaping @Sendable (Result<[String], Failure>) -> Void) {
         DispatchQueue.global().async {
-            completion(addresses(of: host))
+            completion(lookUp(host))
         }
     }
 

@@ -39,6 +39,7 @@ final class RedisConnection: @unchecked Sendable {
     /// Where the master is, when Sentinel says so; then every connect attempt asks first.
     private let sentinels: SentinelMonitor?
     private let logger: Logger
+    private let hostResolver: HostResolver
     private let readyFlag = Atomic<Bool>(false)
     private let commandTimeout: UInt64
     private let connectTimeout: UInt64
@@ -76,8 +77,10 @@ final class RedisConnection: @unchecked Sendable {
     /// `connect()` was called: the subscriber connects once it has a channel.
     private var isStarted = false
 
-    init(configuration: RedisConfiguration, role: Role, label: String, loop: EventLoop, logger: Logger, sentinels: SentinelMonitor? = nil) {
+    init(configuration: RedisConfiguration, role: Role, label: String, loop: EventLoop, logger: Logger,
+         sentinels: SentinelMonitor? = nil, hostResolver: HostResolver = .system) {
         self.configuration = configuration
+        self.hostResolver = hostResolver
         self.role = role
         self.sentinels = sentinels
         var logger = logger
@@ -360,7 +363,7 @@ final class RedisConnection: @unchecked Sendable {
         connectDeadline = EventLoop.now() &+ connectTimeout
         armTimer(at: connectDeadline)
         let attempt = self.attempt
-        HostResolver.resolve(host) { [self] result in
+        hostResolver.resolve(host) { [self] result in
             loop.execute { [self] in
                 guard self.attempt == attempt, isConnecting, context == nil else { return }
                 switch result {

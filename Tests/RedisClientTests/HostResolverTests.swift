@@ -1,4 +1,6 @@
+import EventLoops
 import Foundation
+import Logging
 import Testing
 @testable import RedisClient
 
@@ -14,7 +16,7 @@ import Testing
 
     @Test func aHostNameResolvesToItsAddresses() async throws {
         let result = await withCheckedContinuation { continuation in
-            HostResolver.resolve("localhost") { continuation.resume(returning: $0) }
+            HostResolver.system.resolve("localhost") { continuation.resume(returning: $0) }
         }
         let addresses = try result.get()
         #expect(!addresses.isEmpty)
@@ -24,7 +26,7 @@ import Testing
 
     @Test func anUnknownHostNameFailsWithTheResolversReason() async {
         let result = await withCheckedContinuation { continuation in
-            HostResolver.resolve("no-such-host.invalid") { continuation.resume(returning: $0) }
+            HostResolver.system.resolve("no-such-host.invalid") { continuation.resume(returning: $0) }
         }
         guard case .failure(let failure) = result else {
             Issue.record("resolved: \(result)")
@@ -42,5 +44,41 @@ import Testing
         #expect(await TestEnvironment.eventually { await byName.pingSucceeds() })
         #expect(try await byName.send(RedisCommand("ECHO", "by name")).string == "by name")
 
+    }
+
+    /// A reconnect's host lookup runs off the loop: while a lookup that takes two seconds is under
+    /// way, the connection's loop still runs other work at once (were the lookup on the loop, the
+    /// task below would only run after it), and the connection is ready again once it answers.
+    @Test func aSlowHostLookupLeavesTheLoopFree() async throws {
+        let server = try TestRedisServer()
+        try await server.start()
+        defer { server.stop() }
+        let loops = EventLoopGroup(count: 1, name: "slow-lookup")
+        defer { loops.shutdown() }
+        let lookups = PthreadLock<(started: Int, finished: Int)>((0, 0))
+        let slowResolver = HostResolver { host in
+            lookups.withLock { $0.started += 1 }
+            usleep(2_000_000)
+            lookups.withLock { $0.finished += 1 }
+            return .success(["127.0.0.1"])
+        }
+        var configuration = RedisConfiguration()
+        configuration.endpoint = .tcp(host: "localhost", port: server.port)
+        configuration.connectTimeout = .seconds(10)
+        let connection = RedisConnection(configuration: configuration, role: .commands, label: "slow-lookup",
+                                         loop: loops.loops[0], logger: Logger(label: "test"), hostResolver: slowResolver)
+        connection.connect()
+        defer { connection.close() }
+        // The first attempt leaves the lookup to hiredis (localhost: /etc/hosts).
+        #expect(await TestEnvironment.eventually { connection.isReady })
+
+        server.stop()
+        #expect(await TestEnvironment.eventually { lookups.withLock { $0.started } >= 1 })
+        let finishedBeforeTheTask = loops.loops[0].sync { lookups.withLock { $0.finished } }
+        #expect(finishedBeforeTheTask < lookups.withLock { $0.started }, "the loop waited for the host lookup")
+
+        try await server.start()
+        #expect(await TestEnvironment.eventually { connection.isReady }, "reconnected after the slow lookup")
+        #expect(lookups.withLock { $0.finished } >= 1)
     }
 }
