@@ -95,13 +95,16 @@ fuzz-merge:
 # narrows the run, e.g. SANITIZE_TEST_FLAGS="--filter HTTPServerTests".
 # One test at a time: under a sanitizer the tests that start 100,000 commands starve the others for
 # seconds, and the ones that read idle times from Redis's clock then see the clock move.
+# The sanitizers print their own stacks; Swift's backtracer, started on top of an ASan report,
+# hung (the test process never exited), so it is off for these runs.
 SANITIZE_TEST_FLAGS ?=
+SANITIZER_ENV = SWIFT_BACKTRACE=enable=no \
+	ASAN_OPTIONS=suppressions=$(CURDIR)/scripts/asan-suppressions.txt LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan-suppressions.txt
 sanitize:
 	$(SWIFT) build --build-tests --scratch-path .build-asan --sanitize=address
-	ASAN_OPTIONS=suppressions=$(CURDIR)/scripts/asan-suppressions.txt LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan-suppressions.txt \
-	  scripts/with-test-redis.sh $(SWIFT) test --skip-build --disable-xctest --scratch-path .build-asan --sanitize=address --no-parallel $(SANITIZE_TEST_FLAGS)
+	$(SANITIZER_ENV) scripts/with-test-redis.sh $(SWIFT) test --skip-build --disable-xctest --scratch-path .build-asan --sanitize=address --no-parallel $(SANITIZE_TEST_FLAGS)
 	$(SWIFT) build --build-tests --scratch-path .build-tsan --sanitize=thread
-	scripts/with-test-redis.sh $(SWIFT) test --skip-build --disable-xctest --scratch-path .build-tsan --sanitize=thread --no-parallel $(SANITIZE_TEST_FLAGS)
+	$(SANITIZER_ENV) scripts/with-test-redis.sh $(SWIFT) test --skip-build --disable-xctest --scratch-path .build-tsan --sanitize=thread --no-parallel $(SANITIZE_TEST_FLAGS)
 
 # The end-to-end suite against the binary built with SANITIZER (address or thread). A report makes
 # the service exit non-zero (ASan at once, LeakSanitizer and TSan at exit), which every test checks
@@ -110,8 +113,7 @@ SANITIZER ?= address
 SANITIZER_BUILD = $(SWIFT) build --product rest-sessions --scratch-path .build-$(if $(filter thread,$(SANITIZER)),tsan,asan) --sanitize=$(SANITIZER)
 sanitize-e2e: setup-test setup-e2e
 	$(SANITIZER_BUILD)
-	ASAN_OPTIONS=suppressions=$(CURDIR)/scripts/asan-suppressions.txt LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan-suppressions.txt \
-	  scripts/with-test-redis.sh env RS_BINARY="$$($(SANITIZER_BUILD) --show-bin-path)/rest-sessions" \
+	$(SANITIZER_ENV) scripts/with-test-redis.sh env RS_BINARY="$$($(SANITIZER_BUILD) --show-bin-path)/rest-sessions" \
 	  $(E2E_VENV)/bin/python -m pytest Tests/EndToEnd -p no:cacheprovider -rfE $(E2E_ARGS)
 
 # Reliability (docs/reliability.md): the real binary against Redis processes of the tests' own, on

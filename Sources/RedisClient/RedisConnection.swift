@@ -220,9 +220,12 @@ final class RedisConnection: @unchecked Sendable {
         // A large set body should not pin its buffer for good.
         encodedCommand.removeAll(keepingCapacity: encodedCommand.capacity <= Self.keptEncodingCapacity)
         command.encode(into: &encodedCommand)
+        // Not part of the command: hiredis scans it with strchr (for SUBSCRIBE's channels, past the
+        // last argument), as it would its own NUL-terminated sds; AddressSanitizer caught the overread.
+        encodedCommand.append(0)
         return encodedCommand.withUnsafeBytes { encoded in
             redisAsyncFormattedCommand(
-                context.pointer, callback, privdata, encoded.baseAddress!.assumingMemoryBound(to: CChar.self), encoded.count)
+                context.pointer, callback, privdata, encoded.baseAddress!.assumingMemoryBound(to: CChar.self), encoded.count - 1)
         }
     }
 
