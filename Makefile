@@ -5,7 +5,7 @@ RELEASE_FLAGS = -c release
 
 .PHONY: run test build build-release setup-run setup-test setup-e2e test-swift test-e2e clean fuzz fuzz-smoke sanitize
 .PHONY: test-ha test-faults soak test-hostile fuzz-json fuzz-merge sanitize-e2e
-.PHONY: setup-bench bench bench-growth bench-profile
+.PHONY: setup-bench bench bench-growth bench-profile bench-compare bench-allocations
 
 run: setup-run build-release
 	scripts/ensure-redis.sh
@@ -161,3 +161,13 @@ bench-growth: setup-bench
 PROFILE_ROUTE ?= get
 bench-profile: setup-bench
 	PROFILE_ROUTE=$(PROFILE_ROUTE) python3 bench/profile.py
+
+# Two builds alternated (COMPARE="DIR_A DIR_B", each holding a rest-sessions binary): CPU per request
+# pair by pair. bench-allocations: malloc/calloc/realloc and system calls per request, exact counts.
+COMPARE ?=
+COMPARE_ROUNDS ?= 6
+bench-compare: setup-bench
+	PROFILE_ROUTE=$(PROFILE_ROUTE) COMPARE_ROUNDS=$(COMPARE_ROUNDS) python3 bench/compare.py $(COMPARE)
+
+bench-allocations: setup-bench
+	PROFILE_ROUTE=$(PROFILE_ROUTE) python3 bench/compare.py --allocations

@@ -225,6 +225,16 @@ def http_request(method, url, body=None):
         return error.code, error.read()
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_times(pid):
+    """(user, system) CPU seconds of a process, all its threads and its waited-for children."""
+    with open("/proc/%d/stat" % pid) as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return ((int(fields[11]) + int(fields[13])) / CLOCK_TICKS, (int(fields[12]) + int(fields[14])) / CLOCK_TICKS)
+
+
 def rss_kib(pid, field="VmRSS"):
     """The process's resident memory now, or with field="VmHWM" its high-water mark."""
     with open("/proc/%d/status" % pid) as status:

@@ -20,14 +20,10 @@ ROUTE = os.environ.get("PROFILE_ROUTE", "get")
 SECONDS = int(os.environ.get("PROFILE_SECONDS", "10"))
 SESSIONS = 1000
 APP = "bench"
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds(pid):
-    """utime + stime of a process (all threads), and of its waited-for children."""
-    with open("/proc/%d/stat" % pid) as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])) / TICKS
+    return sum(lib.cpu_times(pid))
 
 
 def run_wrk_measured(url, script, pids):

@@ -10,7 +10,7 @@ packages=(libhiredis-dev redis-server redis-tools)
 case "$profile" in
   run) ;;
   test) packages+=(curl python3 python3-venv php-cli php-curl default-jdk-headless nginx redis-sentinel) ;;
-  bench) packages+=(wrk curl python3) ;;
+  bench) packages+=(wrk curl python3 linux-perf) ;;  # perf: bench-profile, bench-compare, bench-allocations
   fuzz) packages+=(libclang-rt-14-dev) ;;
   *) echo "setup.sh: unknown profile '$profile' (run, test, bench, fuzz)" >&2; exit 2 ;;
 esac
