@@ -31,9 +31,9 @@ enum HTTPResponseEncoder {
             default:
                 break
             }
-            output += field.name.utf8
+            appendBytes(of: field.name, to: &output)
             output += separator
-            output += field.value.utf8
+            appendBytes(of: field.value, to: &output)
             output += crlf
         }
         if hasBody {
@@ -56,8 +56,20 @@ enum HTTPResponseEncoder {
     }
 
     private static func isSafe(_ field: HTTPHeaders.Element) -> Bool {
-        !field.name.isEmpty && field.name.utf8.allSatisfy(ASCII.isTokenCharacter)
-            && field.value.utf8.allSatisfy(ASCII.isFieldValueCharacter)
+        !field.name.isEmpty && allBytes(of: field.name, satisfy: ASCII.isTokenCharacter)
+            && allBytes(of: field.value, satisfy: ASCII.isFieldValueCharacter)
+    }
+
+    /// Native strings go by their contiguous bytes: a String.UTF8View appended or checked byte by
+    /// byte was about 1% of the service's time on get.
+    private static func appendBytes(of text: String, to output: inout [UInt8]) {
+        if text.utf8.withContiguousStorageIfAvailable({ output.append(contentsOf: $0) }) == nil {
+            output += text.utf8
+        }
+    }
+
+    private static func allBytes(of text: String, satisfy test: (UInt8) -> Bool) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(test) } ?? text.utf8.allSatisfy(test)
     }
 
     private static func appendDecimal(_ value: Int, to output: inout [UInt8]) {

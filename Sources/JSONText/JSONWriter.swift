@@ -24,7 +24,7 @@ public enum JSONWriter {
         case .string(let string):
             append(string: string, to: &output)
         case .number(let text):
-            output.append(contentsOf: text.utf8)
+            append(verbatim: text, to: &output)
         case .bool(let flag):
             output.append(contentsOf: flag ? "true".utf8 : "false".utf8)
         case .null:
@@ -48,6 +48,26 @@ public enum JSONWriter {
             output.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    /// Text that is JSON already (a number's text, a stored object), by its contiguous bytes: a
+    /// String.UTF8View appended byte by byte cost about 1% of the service's time on get.
+    public static func append(verbatim text: String, to output: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { output.append(contentsOf: $0) }
+    }
+
+    /// An integer as JSON.stringify writes it, without making a String first.
+    public static func append(integer value: Int, to output: inout [UInt8]) {
+        if value < 0 { output.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var divisor: UInt = 1
+        while divisor <= magnitude / 10 { divisor *= 10 }
+        repeat {
+            output.append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
+            magnitude %= divisor
+            divisor /= 10
+        } while divisor > 0
     }
 
     public static func string(_ value: JSONValue) -> String {

@@ -9,7 +9,7 @@ enum ResponseBody {
         JSONWriter.append(string: created.token, to: &output)
         if let evicted = created.evicted {
             output.append(contentsOf: #","evicted":"#.utf8)
-            output.append(contentsOf: String(evicted).utf8)
+            JSONWriter.append(integer: evicted, to: &output)
         }
         output.append(UInt8(ascii: "}"))
         return output
@@ -34,9 +34,9 @@ enum ResponseBody {
     /// `{"kill":N}`, `{"activity":N}`, `{"count":N}`.
     static func count(_ count: Int, named name: StaticString) -> [UInt8] {
         var output: [UInt8] = [UInt8(ascii: "{"), UInt8(ascii: "\"")]
-        output.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        appendLiteral(name, to: &output)
         output.append(contentsOf: #"":"#.utf8)
-        output.append(contentsOf: String(count).utf8)
+        JSONWriter.append(integer: count, to: &output)
         output.append(UInt8(ascii: "}"))
         return output
     }
@@ -78,29 +78,35 @@ enum ResponseBody {
     /// the store keeps it as compact JSON text, so its numbers come back exactly as sent), then
     /// expires_in (only for sessions created with max_age).
     private static func append(_ session: Session, to output: inout [UInt8]) {
-        output.append(contentsOf: #"{"id":"#.utf8)
+        appendLiteral(#"{"id":"#, to: &output)
         JSONWriter.append(string: session.id, to: &output)
-        output.append(contentsOf: #","r":"#.utf8)
-        output.append(contentsOf: String(session.reads).utf8)
-        output.append(contentsOf: #","w":"#.utf8)
-        output.append(contentsOf: String(session.writes).utf8)
-        output.append(contentsOf: #","ttl":"#.utf8)
-        output.append(contentsOf: String(session.ttl).utf8)
-        output.append(contentsOf: #","idle":"#.utf8)
-        output.append(contentsOf: String(session.idle).utf8)
-        output.append(contentsOf: #","ip":"#.utf8)
+        appendLiteral(#","r":"#, to: &output)
+        JSONWriter.append(integer: session.reads, to: &output)
+        appendLiteral(#","w":"#, to: &output)
+        JSONWriter.append(integer: session.writes, to: &output)
+        appendLiteral(#","ttl":"#, to: &output)
+        JSONWriter.append(integer: session.ttl, to: &output)
+        appendLiteral(#","idle":"#, to: &output)
+        JSONWriter.append(integer: session.idle, to: &output)
+        appendLiteral(#","ip":"#, to: &output)
         JSONWriter.append(string: session.ip, to: &output)
         if session.noResave {
-            output.append(contentsOf: #","no_resave":true"#.utf8)
+            appendLiteral(#","no_resave":true"#, to: &output)
         }
         if let data = session.data {
-            output.append(contentsOf: #","d":"#.utf8)
-            output.append(contentsOf: data.utf8)
+            appendLiteral(#","d":"#, to: &output)
+            JSONWriter.append(verbatim: data, to: &output)
         }
         if let expiresIn = session.expiresIn {
-            output.append(contentsOf: #","expires_in":"#.utf8)
-            output.append(contentsOf: String(expiresIn).utf8)
+            appendLiteral(#","expires_in":"#, to: &output)
+            JSONWriter.append(integer: expiresIn, to: &output)
         }
         output.append(UInt8(ascii: "}"))
+    }
+
+    /// A key's text straight from the binary: a literal's String.UTF8View appended byte by byte
+    /// showed in the profile of get.
+    private static func appendLiteral(_ text: StaticString, to output: inout [UInt8]) {
+        output.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 }

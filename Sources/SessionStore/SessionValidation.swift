@@ -19,7 +19,7 @@ enum SessionValidation {
     /// `^[a-zA-Z0-9_-]{3,20}$`
     static func checkApp(_ app: String) throws(SessionStoreError) {
         let utf8 = app.utf8
-        guard (3...20).contains(utf8.count), utf8.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }) else {
+        guard (3...20).contains(utf8.count), allBytes(of: app, satisfy: { isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }) else {
             throw .invalidApp
         }
     }
@@ -27,7 +27,7 @@ enum SessionValidation {
     /// Exactly 64 of [a-zA-Z0-9].
     static func checkToken(_ token: String) throws(SessionStoreError) {
         let utf8 = token.utf8
-        guard utf8.count == SessionToken.length, utf8.allSatisfy(isAlphanumeric) else { throw .invalidToken }
+        guard utf8.count == SessionToken.length, allBytes(of: token, satisfy: isAlphanumeric) else { throw .invalidToken }
     }
 
     static func checkId(_ id: String) throws(SessionStoreError) {
@@ -182,6 +182,12 @@ enum SessionValidation {
             if length > maximumLength { return false }
         }
         return true
+    }
+
+    /// Checked on the string's contiguous bytes when it has them (native strings do): String.UTF8View's
+    /// own iteration cost about 1% of the service's time on get, for the 64 bytes of a token.
+    private static func allBytes(of text: String, satisfy test: (UInt8) -> Bool) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(test) } ?? text.utf8.allSatisfy(test)
     }
 
     private static func isAlphanumeric(_ byte: UInt8) -> Bool {

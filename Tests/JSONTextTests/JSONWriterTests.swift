@@ -38,6 +38,20 @@ import Testing
         #expect(try JSONParser.parse(Array(written.utf8)) == .string(all + "\u{2028}😀"))
     }
 
+    /// Digits written by hand: every length, zeros inside, negatives and the extremes, as String(Int).
+    @Test(arguments: [0, 1, 9, 10, 19, 100, 101, 1_000_000, -1, -10, -909, 999_999_999_999_999, Int.max, Int.min])
+    func integersAreWrittenAsTheirDecimalText(value: Int) {
+        var output = Array("[".utf8)
+        JSONWriter.append(integer: value, to: &output)
+        #expect(String(decoding: output, as: UTF8.self) == "[" + String(value))
+    }
+
+    @Test func verbatimTextIsCopiedAsItIs() {
+        var output: [UInt8] = []
+        JSONWriter.append(verbatim: #"{"a":1e+21,"b":"é"}"#, to: &output)
+        #expect(String(decoding: output, as: UTF8.self) == #"{"a":1e+21,"b":"é"}"#)
+    }
+
     @Test func objectInitializerFoldsRepeatedKeys() {
         let object = JSONObject([(key: "x", value: .number("1")), (key: "y", value: .null), (key: "x", value: .bool(true))])
         #expect(object.count == 2)
