@@ -26,8 +26,9 @@ typedef struct cshim_reply_chunk {
 
 enum { CSHIM_REPLY_CHUNK_SIZE = 1024 };
 
+// Alignments are powers of two (sizeof(max_align_t) need not be, and is 32 on x86_64).
 static inline size_t cshim_reply_round(size_t size) {
-    return (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+    return (size + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
 }
 
 static inline cshim_reply_chunk *cshim_reply_chunk_new(size_t capacity) {
@@ -127,9 +128,10 @@ static inline void *cshim_reply_array(const redisReadTask *task, int elements) {
     redisReply *node = cshim_reply_node(task, REDIS_REPLY_ARRAY, size);
     if (node == NULL) return NULL;
     if (size > 0) {
+        // Not zeroed: hiredis hands a reply over only once every element is set, and freeing the
+        // arena never walks the tree (zeroing a huge announced count would touch all its pages).
         node->element = cshim_reply_alloc(cshim_reply_arena(task, node), size);
         if (node->element == NULL) return cshim_reply_abandoned(task, node);
-        memset(node->element, 0, size);
     }
     node->elements = elements > 0 ? (size_t)elements : 0;
     return cshim_reply_attached(task, node);

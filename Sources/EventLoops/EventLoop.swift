@@ -208,8 +208,10 @@ public final class EventLoop: @unchecked Sendable {
     /// the lock and after the loop's collections are reset, because an owner's deinit may use this
     /// loop (stop a watcher, cancel or schedule a timer, queue a task, even shut the loop down);
     /// whatever it adds is dropped in the next round (other threads' tasks are refused by now).
+    /// Bounded: owners whose release keeps queueing more would otherwise spin the thread for good
+    /// (what is left after the last round stays with the loop object).
     private func dropWhatCanNeverRun() {
-        repeat {
+        for _ in 0..<Self.dropRounds {
             var queued: [@Sendable () -> Void] = []
             incoming.withLock { swap(&queued, &$0.tasks) }
             let dropped = (queued, timers, localTasks, endOfPassTasks, watchers)
@@ -218,8 +220,12 @@ public final class EventLoop: @unchecked Sendable {
             endOfPassTasks = []
             watchers = []
             withExtendedLifetime(dropped) {}
-        } while timers.count > 0 || !localTasks.isEmpty || !endOfPassTasks.isEmpty || !watchers.isEmpty
+            if timers.count == 0 && localTasks.isEmpty && endOfPassTasks.isEmpty && watchers.isEmpty { return }
+        }
+        assertionFailure("event loop \(name): owners kept queueing work while being released")
     }
+
+    private static let dropRounds = 16
 
     /// The descriptors close only here: until the thread has ended and every owner let go, another
     /// thread could still be about to write the eventfd.
