@@ -181,9 +181,6 @@ class Service:
     def rss_kib(self):
         return rss_kib(self.process.pid)
 
-    def open_descriptors(self):
-        return len(os.listdir("/proc/%d/fd" % self.process.pid))
-
     def stop(self):
         self.process.send_signal(signal.SIGTERM)
         try:
