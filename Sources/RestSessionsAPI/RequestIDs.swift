@@ -8,7 +8,9 @@ final class RequestIDs: Sendable {
     static let headerName = "X-Request-Id"
     static let maximumLength = 128
 
-    private let prefix = String(UInt64.random(in: .min ... .max), radix: 36) + "-"
+    /// At most six base-36 digits (about 2.2 billion prefixes): with the counter's digits an id stays
+    /// within the 15 bytes Swift keeps inline, so it costs no allocation (until 36^8 requests).
+    private let prefix = String(UInt64.random(in: 0..<2_176_782_336), radix: 36) + "-"
     private let counter = Atomic<UInt64>(0)
 
     func id(for request: HTTPRequest) -> String {
