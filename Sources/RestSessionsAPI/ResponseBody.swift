@@ -8,7 +8,7 @@ enum ResponseBody {
         var output = Array(#"{"token":"#.utf8)
         JSONWriter.append(string: created.token, to: &output)
         if let evicted = created.evicted {
-            output.append(contentsOf: #","evicted":"#.utf8)
+            appendLiteral(#","evicted":"#, to: &output)
             JSONWriter.append(integer: evicted, to: &output)
         }
         output.append(UInt8(ascii: "}"))
@@ -27,7 +27,7 @@ enum ResponseBody {
             if position > 0 { output.append(UInt8(ascii: ",")) }
             JSONWriter.append(string: id, to: &output)
         }
-        output.append(contentsOf: "]}".utf8)
+        appendLiteral("]}", to: &output)
         return output
     }
 
@@ -35,7 +35,7 @@ enum ResponseBody {
     static func count(_ count: Int, named name: StaticString) -> [UInt8] {
         var output: [UInt8] = [UInt8(ascii: "{"), UInt8(ascii: "\"")]
         appendLiteral(name, to: &output)
-        output.append(contentsOf: #"":"#.utf8)
+        appendLiteral(#"":"#, to: &output)
         JSONWriter.append(integer: count, to: &output)
         output.append(UInt8(ascii: "}"))
         return output
@@ -57,7 +57,7 @@ enum ResponseBody {
             if position > 0 { output.append(UInt8(ascii: ",")) }
             append(session, to: &output)
         }
-        output.append(contentsOf: "]}".utf8)
+        appendLiteral("]}", to: &output)
         return output
     }
 
@@ -68,7 +68,7 @@ enum ResponseBody {
     static func error(name: String, message: String) -> [UInt8] {
         var output = Array(#"{"name":"#.utf8)
         JSONWriter.append(string: name, to: &output)
-        output.append(contentsOf: #","message":"#.utf8)
+        appendLiteral(#","message":"#, to: &output)
         JSONWriter.append(string: message, to: &output)
         output.append(UInt8(ascii: "}"))
         return output
@@ -104,8 +104,8 @@ enum ResponseBody {
         output.append(UInt8(ascii: "}"))
     }
 
-    /// A key's text straight from the binary: a literal's String.UTF8View appended byte by byte
-    /// showed in the profile of get.
+    /// Every key and bracket of the answers straight from the binary: a literal's String.UTF8View
+    /// appended byte by byte showed in the profile of get.
     private static func appendLiteral(_ text: StaticString, to output: inout [UInt8]) {
         output.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
