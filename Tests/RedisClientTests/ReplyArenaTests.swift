@@ -19,6 +19,19 @@ import Testing
         }
     }
 
+    /// The get script's reply for a session of a long id and some data: one malloc'ed chunk, and
+    /// that one small enough for glibc's per-thread cache (see CSHIM_REPLY_CHUNK_SIZE).
+    @Test func aSessionReplyTakesOneChunk() throws {
+        let id = String(repeating: "u", count: 64)
+        let data = #"{"cart":[1,2,3],"name":"Ada Lovelace","theme":"dark","flags":{"beta":true}}"#
+        let resp = "*9\r\n$64\r\n\(id)\r\n:12\r\n:3\r\n:7200\r\n:0\r\n$15\r\n192.168.100.200\r\n:0\r\n"
+            + "$\(data.utf8.count)\r\n\(data)\r\n$-1\r\n"
+        #expect(try Self.chunkCount(of: Array(resp.utf8)) == 1)
+        var large = Array("*40\r\n".utf8)
+        for _ in 0..<40 { large += Array("$10\r\n0123456789\r\n".utf8) }
+        #expect(try Self.chunkCount(of: large) > 1)
+    }
+
     /// More than one chunk: strings longer than a chunk, and more nodes than fit in one.
     @Test(arguments: [1, 100, 5_000])
     func largeRepliesSpanSeveralChunks(elementCount: Int) throws {
@@ -71,6 +84,18 @@ import Testing
         guard let reply else { return nil }
         defer { reader.pointee.fn.pointee.freeObject(reply) }
         return RedisReply(hiredis: reply.assumingMemoryBound(to: redisReply.self))
+    }
+
+    private static func chunkCount(of resp: [UInt8]) throws -> Int {
+        let reader = try #require(redisReaderCreate())
+        defer { redisReaderFree(reader) }
+        cshim_use_reply_arenas(reader)
+        feed(reader, resp)
+        var reply: UnsafeMutableRawPointer?
+        try #require(redisReaderGetReply(reader, &reply) == REDIS_OK)
+        let whole = try #require(reply)
+        defer { reader.pointee.fn.pointee.freeObject(whole) }
+        return cshim_reply_chunk_count(whole)
     }
 
     private static func feed(_ reader: UnsafeMutablePointer<redisReader>, _ bytes: [UInt8]) {
