@@ -2,8 +2,6 @@ public struct HTTPRequest: Sendable {
     public var method: HTTPMethod
     /// The raw request-target as received.
     public var target: String
-    /// The raw path, before any `?`.
-    public var path: String
     /// Percent-decoded UTF-8 segments, split at `/`, the leading empty one dropped
     /// ("/a/b" → ["a", "b"], "/" → [], "*" → []).
     public var pathSegments: [String]
@@ -12,13 +10,19 @@ public struct HTTPRequest: Sendable {
     public var headers: HTTPHeaders
     public var body: [UInt8]
 
+    /// The raw path, before any `?`: made from `target` when asked for (the access log does), so a
+    /// request does not carry a second copy of its target.
+    public var path: String {
+        guard let questionMark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return target }
+        return String(target[..<questionMark])
+    }
+
     public init(
-        method: HTTPMethod, target: String, path: String, pathSegments: [String], query: HTTPQuery,
+        method: HTTPMethod, target: String, pathSegments: [String], query: HTTPQuery,
         version: HTTPVersion, headers: HTTPHeaders, body: [UInt8]
     ) {
         self.method = method
         self.target = target
-        self.path = path
         self.pathSegments = pathSegments
         self.query = query
         self.version = version

@@ -1,7 +1,6 @@
 /// Splits an origin-form request-target into path segments and query pairs, percent-decoding both.
 enum HTTPTargetDecoder {
     struct DecodedTarget {
-        var path: String
         var pathSegments: [String]
         var query: HTTPQuery
     }
@@ -10,7 +9,7 @@ enum HTTPTargetDecoder {
     static func decode(_ target: UnsafeBufferPointer<UInt8>, method: HTTPMethod) throws(HTTPParserError) -> DecodedTarget {
         if target.count == 1 && target[0] == ASCII.asterisk {
             guard method == .OPTIONS else { throw .badRequest("'*' is a request-target for OPTIONS only") }
-            return DecodedTarget(path: "*", pathSegments: [], query: HTTPQuery())
+            return DecodedTarget(pathSegments: [], query: HTTPQuery())
         }
         guard target.first == ASCII.slash else {
             throw .badRequest("request-target is not in origin-form")
@@ -29,7 +28,7 @@ enum HTTPTargetDecoder {
         if pathEnd < target.endIndex {
             query = try decodeQuery(UnsafeBufferPointer(rebasing: target[(pathEnd + 1)...]))
         }
-        return DecodedTarget(path: String(decoding: path, as: UTF8.self), pathSegments: segments, query: query)
+        return DecodedTarget(pathSegments: segments, query: query)
     }
 
     static func decodeQuery(_ query: UnsafeBufferPointer<UInt8>) throws(HTTPParserError) -> HTTPQuery {

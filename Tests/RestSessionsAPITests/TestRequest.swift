@@ -8,7 +8,7 @@ enum TestRequest {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { percentDecoded($0) }
         let query = parts.count > 1 ? queryPairs(parts[1]) : []
         return HTTPRequest(
-            method: method, target: target, path: path, pathSegments: path == "/" ? [] : Array(segments),
+            method: method, target: target, pathSegments: path == "/" ? [] : Array(segments),
             query: HTTPQuery(pairs: query), version: .http1_1, headers: HTTPHeaders(headers), body: body)
     }
 
