@@ -76,7 +76,11 @@ public struct HTTPRequestParser: Sendable {
                     continue
                 }
                 try countField()
-                try withBytes(line) { (bytes) throws(HTTPParserError) in try head?.addField(bytes) }
+                // Out of self while the field is added: the copy of self that withBytes reads would
+                // otherwise share the fields' storage, and every add would copy it.
+                var current = head.take()
+                defer { head = current }
+                try withBytes(line) { (bytes) throws(HTTPParserError) in try current?.addField(bytes) }
             case .fixedLengthBody(let length):
                 guard bufferedByteCount >= length else { return nil }
                 body = Array(buffer[position..<(position + length)])
@@ -133,7 +137,7 @@ public struct HTTPRequestParser: Sendable {
         guard let head else { return nil }
         let line = head.line
         let request = HTTPRequest(
-            method: line.method, target: line.target, path: line.decodedTarget.path,
+            method: line.method, target: line.target,
             pathSegments: line.decodedTarget.pathSegments, query: line.decodedTarget.query,
             version: line.version, headers: head.headers, body: body
         )
