@@ -1,58 +1,70 @@
 /// A command as its arguments (argv), binary-safe; it reaches hiredis as RESP (see `encode`).
 public struct RedisCommand: Sendable, Hashable {
-    /// All arguments back to back: one buffer instead of one array per argument.
-    private(set) var bytes: [UInt8] = []
-    /// The end offset in `bytes` of each argument.
-    private(set) var argumentEnds: [Int] = []
+    /// Each argument as the RESP bulk string it is sent as (`$LENGTH\r\nBYTES\r\n`), back to back:
+    /// one buffer, already in the wire format, so sending a command copies it once.
+    private(set) var bulkStrings: [UInt8] = []
+    private(set) var argumentCount = 0
 
     public init(_ arguments: String...) {
         self.init(arguments)
     }
 
     public init(_ arguments: [String]) {
-        argumentEnds.reserveCapacity(arguments.count)
-        bytes.reserveCapacity(arguments.reduce(0) { $0 + $1.utf8.count })
+        reserveCapacity(argumentCount: arguments.count, byteCount: arguments.reduce(0) { $0 + $1.utf8.count })
         for argument in arguments { append(argument) }
     }
 
     public mutating func append(_ argument: String) {
-        bytes.append(contentsOf: argument.utf8)
-        argumentEnds.append(bytes.count)
+        Self.appendHeader(UInt8(ascii: "$"), argument.utf8.count, to: &bulkStrings)
+        bulkStrings.append(contentsOf: argument.utf8)
+        appendArgumentEnd()
     }
 
     public mutating func append(bytes argument: [UInt8]) {
-        bytes.append(contentsOf: argument)
-        argumentEnds.append(bytes.count)
+        Self.appendHeader(UInt8(ascii: "$"), argument.count, to: &bulkStrings)
+        bulkStrings.append(contentsOf: argument)
+        appendArgumentEnd()
+    }
+
+    private mutating func appendArgumentEnd() {
+        bulkStrings.append(UInt8(ascii: "\r"))
+        bulkStrings.append(UInt8(ascii: "\n"))
+        argumentCount += 1
     }
 
     /// Room for `argumentCount` more arguments of `byteCount` bytes in all, so building a command
-    /// costs two allocations however many arguments it has.
+    /// costs one allocation however many arguments it has (framing of up to 12 bytes each: lengths
+    /// below 10^8).
     mutating func reserveCapacity(argumentCount: Int, byteCount: Int) {
-        argumentEnds.reserveCapacity(argumentEnds.count + argumentCount)
-        bytes.reserveCapacity(bytes.count + byteCount)
+        bulkStrings.reserveCapacity(bulkStrings.count + byteCount + 12 * argumentCount)
     }
 
-    var argumentCount: Int { argumentEnds.count }
-
-    /// The bytes of one argument.
+    /// The bytes of one argument (the validation reads the first two: a walk from the start).
     func argument(at index: Int) -> ArraySlice<UInt8> {
-        bytes[(index == 0 ? 0 : argumentEnds[index - 1])..<argumentEnds[index]]
+        precondition(index >= 0 && index < argumentCount, "argument \(index) of \(argumentCount)")
+        var position = 0
+        var remaining = index
+        while true {
+            position += 1  // the `$`
+            var length = 0
+            while bulkStrings[position] != UInt8(ascii: "\r") {
+                length = length * 10 + Int(bulkStrings[position] - UInt8(ascii: "0"))
+                position += 1
+            }
+            position += 2
+            if remaining == 0 { return bulkStrings[position..<(position + length)] }
+            position += length + 2
+            remaining -= 1
+        }
     }
 
     /// Appends the command as RESP (an array of bulk strings) to `buffer`. hiredis takes it as
     /// written (redisAsyncFormattedCommand): formatting argv itself cost it three allocations
     /// and an sdscatfmt per argument.
     func encode(into buffer: inout [UInt8]) {
-        buffer.reserveCapacity(buffer.count + bytes.count + 16 * (argumentEnds.count + 1))
-        Self.appendHeader(UInt8(ascii: "*"), argumentEnds.count, to: &buffer)
-        var start = 0
-        for end in argumentEnds {
-            Self.appendHeader(UInt8(ascii: "$"), end - start, to: &buffer)
-            buffer.append(contentsOf: bytes[start..<end])
-            buffer.append(UInt8(ascii: "\r"))
-            buffer.append(UInt8(ascii: "\n"))
-            start = end
-        }
+        buffer.reserveCapacity(buffer.count + bulkStrings.count + 16)
+        Self.appendHeader(UInt8(ascii: "*"), argumentCount, to: &buffer)
+        buffer.append(contentsOf: bulkStrings)
     }
 
     /// `*N\r\n` or `$N\r\n`, the digits written without a String.

@@ -21,6 +21,19 @@ import Testing
         #expect(encoded == expected)
     }
 
+    /// The arguments read back from the encoded form: empty, binary with RESP framing inside, long.
+    @Test func argumentsReadBackExactly() {
+        var command = RedisCommand("EVALSHA", "")
+        let binary = Array("a\r\n$3\r\n".utf8) + (0..<1_000).map { UInt8(truncatingIfNeeded: $0) }
+        command.append(bytes: binary)
+        command.append("last")
+        #expect(command.argumentCount == 4)
+        #expect(Array(command.argument(at: 0)) == Array("EVALSHA".utf8))
+        #expect(command.argument(at: 1).isEmpty)
+        #expect(Array(command.argument(at: 2)) == binary)
+        #expect(Array(command.argument(at: 3)) == Array("last".utf8))
+    }
+
     @Test func aCommandWithoutArgumentsIsAnEmptyArray() {
         var encoded: [UInt8] = []
         RedisCommand().encode(into: &encoded)
