@@ -1,10 +1,27 @@
 /// Answers one request. Call `respond` exactly once, from any thread; later calls are ignored, and
 /// so is a call after the connection has gone.
 public struct HTTPResponder: Sendable {
-    let connection: HTTPConnection
-    let sequence: Int
+    private enum Destination: Sendable {
+        case connection(HTTPConnection, sequence: Int)
+        case closure(@Sendable (HTTPResponse) -> Void)
+    }
+
+    private let destination: Destination
+
+    init(connection: HTTPConnection, sequence: Int) {
+        destination = .connection(connection, sequence: sequence)
+    }
+
+    /// A responder that hands the response to `respond`: for driving a handler without a socket
+    /// (tests, in-process callers). The server's own responders cost no closure per request.
+    public init(_ respond: @escaping @Sendable (HTTPResponse) -> Void) {
+        destination = .closure(respond)
+    }
 
     public func respond(_ response: HTTPResponse) {
-        connection.respond(to: sequence, with: response)
+        switch destination {
+        case .connection(let connection, let sequence): connection.respond(to: sequence, with: response)
+        case .closure(let respond): respond(response)
+        }
     }
 }

@@ -12,7 +12,7 @@ struct Reply: Sendable {
     static let jsonHeaders = HTTPHeaders([("Content-Type", "application/json; charset=utf-8")])
     static let textHeaders = HTTPHeaders([("Content-Type", "text/plain; charset=utf-8")])
 
-    let respond: @Sendable (HTTPResponse) -> Void
+    let responder: HTTPResponder
     let requestID: String
     let route: RouteName
     let start: ContinuousClock.Instant
@@ -40,6 +40,6 @@ struct Reply: Sendable {
             access.log.record(
                 method: access.method, path: access.path, status: response.status.code, elapsed: elapsed, requestID: requestID)
         }
-        respond(response)
+        responder.respond(response)
     }
 }

@@ -24,16 +24,12 @@ public final class RestSessionsAPI: HTTPHandler {
         metrics = APIMetrics()
     }
 
+    /// The responder is called exactly once, on whichever loop or queue the answer is ready.
     public func handle(_ request: HTTPRequest, responder: HTTPResponder) {
-        handle(request, respond: responder.respond)
-    }
-
-    /// `respond` runs exactly once, on whichever queue the answer is ready.
-    func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         let start = ContinuousClock.now
         let route = Route(pathSegments: request.pathSegments)
         let reply = Reply(
-            respond: respond, requestID: requestIDs.id(for: request), route: route?.name ?? .unknown, start: start,
+            responder: responder, requestID: requestIDs.id(for: request), route: route?.name ?? .unknown, start: start,
             metrics: metrics,
             access: accessLog.map { log in
                 Reply.AccessEntry(

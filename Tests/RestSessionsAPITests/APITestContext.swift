@@ -95,7 +95,7 @@ final class APITestContext: Sendable {
     ) async -> TestResponse {
         let request = TestRequest.make(method: method, target: target, headers: headers, body: Array((body ?? "").utf8))
         let response = await withCheckedContinuation { continuation in
-            api.handle(request) { response in continuation.resume(returning: response) }
+            api.handle(request, responder: HTTPResponder { response in continuation.resume(returning: response) })
         }
         return TestResponse(response)
     }
