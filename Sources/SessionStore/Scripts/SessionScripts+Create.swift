@@ -4,7 +4,7 @@ extension SessionScripts {
     /// ARGV: namespace prefix, app, token, id, ip, ttl (decimal digits, stored as sent), max_age ('' for
     /// none), max_sessions ('' for none), d (absent when no data). Reply: how many sessions of the id
     /// were evicted.
-    static let create = RedisScript(library + #"""
+    static let create = script(#"""
         local app, token, id, ip, ttl, d = ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6]), ARGV[9]
         local max_age, max_sessions = tonumber(ARGV[7]), tonumber(ARGV[8])
         local evicted = 0

@@ -2,7 +2,7 @@ import RedisClient
 
 extension SessionScripts {
     /// ARGV: namespace prefix, app, token. Reply: 1 if a live session ended, else 0.
-    static let kill = RedisScript(library + #"""
+    static let kill = script(#"""
         local app, token = ARGV[2], ARGV[3]
         local s = read_session(app, token)
         if not s then return 0 end

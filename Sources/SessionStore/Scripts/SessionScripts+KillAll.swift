@@ -2,7 +2,7 @@ import RedisClient
 
 extension SessionScripts {
     /// ARGV: namespace prefix, app, batch size. Reply: [live sessions ended, entries processed].
-    static let killAllBatch = RedisScript(library + #"""
+    static let killAllBatch = script(#"""
         -- One batch; the caller repeats until nothing is processed. Index entries left without a
         -- hash (by the reference's non-atomic writes) are removed too.
         local app, batch = ARGV[2], tonumber(ARGV[3])

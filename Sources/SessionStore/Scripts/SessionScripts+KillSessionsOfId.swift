@@ -2,7 +2,7 @@ import RedisClient
 
 extension SessionScripts {
     /// ARGV: namespace prefix, app, id. Reply: how many live sessions ended.
-    static let killSessionsOfId = RedisScript(library + #"""
+    static let killSessionsOfId = script(#"""
         local app, id = ARGV[2], ARGV[3]
         local ended = 0
         for _, token in ipairs(redis.call('SMEMBERS', ns .. app .. ':us:' .. id)) do

@@ -3,7 +3,7 @@ import RedisClient
 extension SessionScripts {
     /// ARGV: namespace prefix, app, token, new token. Reply: 1 when the session now lives under the
     /// new token, 0 when the old one was missing or expired (so of concurrent rotations one wins).
-    static let rotate = RedisScript(library + #"""
+    static let rotate = script(#"""
         -- The hash moves whole (id, ip, d, r, w, la, ttl, no_resave, xa); every index entry moves with
         -- its score, so the deadlines and the activity order stay as they were. _users is keyed by id
         -- and does not change.

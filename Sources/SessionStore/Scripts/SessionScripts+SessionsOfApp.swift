@@ -5,7 +5,7 @@ extension SessionScripts {
     /// the previous batch answered (absent on the first): the window's start, and the score and
     /// member of the last entry read. Reply: {next cursor, or nil once the window is read; session
     /// arrays, most recent first}.
-    static let sessionsOfAppBatch = RedisScript(library + #"""
+    static let sessionsOfAppBatch = script(#"""
         -- The walk follows the order ZREVRANGE gives: score descending, equal scores by member
         -- descending (memcmp). It resumes after the cursor's (score, member) by position in that order,
         -- not by offset, so equal scores spanning batches neither repeat nor skip, and sessions touched,

@@ -3,7 +3,7 @@ import RedisClient
 extension SessionScripts {
     /// ARGV: namespace prefix, app, dt, offset, limit. Reply: session arrays, most recent first: the
     /// live sessions of the window ranked offset + 1 to offset + limit.
-    static let sessionsOfAppPage = RedisScript(library + #"""
+    static let sessionsOfAppPage = script(#"""
         -- offset counts live sessions, yet the page is read with one ZREVRANGEBYSCORE ... LIMIT: the
         -- entries of sessions that ended unwiped are few (see ended_since), so their ranks tell where
         -- in the index the page starts, and the read takes that many extra entries at most.

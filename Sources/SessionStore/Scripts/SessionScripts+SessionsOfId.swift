@@ -4,7 +4,7 @@ extension SessionScripts {
     /// One batch of the unpaged soid. ARGV: namespace prefix, app, id, batch size, then the SSCAN
     /// cursor the previous batch answered (absent on the first). Reply: {next cursor, or nil once
     /// the id's set is read; session arrays (read-only)}.
-    static let sessionsOfIdBatch = RedisScript(library + #"""
+    static let sessionsOfIdBatch = script(#"""
         -- SSCAN, like the reference's SMEMBERS, lists the set unordered; a small set (a listpack) comes
         -- whole in the first batch. Across batches it returns every token present throughout, and may
         -- return one twice only if the set is resized meanwhile (sessions of the id created or ended).

@@ -3,7 +3,7 @@ import RedisClient
 extension SessionScripts {
     /// ARGV: namespace prefix, app, id, offset, limit. Reply: session arrays of the id, most recently
     /// active first, ranked offset + 1 to offset + limit (read-only).
-    static let sessionsOfIdPage = RedisScript(library + #"""
+    static let sessionsOfIdPage = script(#"""
         local app, id, offset, limit = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
         local live = live_sessions_by_activity(app, id)
         local sessions = {}

@@ -2,7 +2,7 @@ import RedisClient
 
 extension SessionScripts {
     /// ARGV: namespace prefix, app, token, then (key JSON text, value JSON text or "" to delete) pairs. Reply: session array with the new w, or nil.
-    static let set = RedisScript(library + #"""
+    static let set = script(#"""
         -- The d merge happens here, on the stored JSON text, so concurrent sets of different keys cannot
         -- lose each other's updates. cjson is not used: it would reorder keys and reformat numbers.
         -- ARGV[4..] are pairs (key as a JSON string literal, value as JSON text or '' to delete). Both

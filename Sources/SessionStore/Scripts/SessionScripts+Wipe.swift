@@ -2,7 +2,7 @@ import RedisClient
 
 extension SessionScripts {
     /// ARGV: namespace prefix, batch size. Reply: [entries removed, entries examined].
-    static let wipeBatch = RedisScript(library + #"""
+    static let wipeBatch = script(#"""
         -- One batch of members of SESSIONS whose deadline has passed (score < now: a session is valid
         -- while idle <= ttl, i.e. until now == la + ttl). The hash decides: a session still valid there
         -- (e.g. a score written before la moved) only gets its score corrected, which also moves it out
