@@ -8,10 +8,7 @@ extension SessionScripts {
         local s = read_session(app, token)
         if not s or s.expired then return nil end
         local reply = session_reply(s)
-        if ARGV[4] == '1' then
-          redis.call('HINCRBY', s.key, 'r', '1')
-          touch(app, token, s)
-        end
+        if ARGV[4] == '1' then touch(app, token, s, {'r', s.r + 1}) end
         return reply
         """#)
 }

@@ -85,15 +85,15 @@ extension SessionScripts {
         for n = 1, #keys do
           if values[n] then members[#members + 1] = keys[n] .. ':' .. values[n] end
         end
+        s.w = s.w + 1
         if #members > 0 then
           s.d = '{' .. table.concat(members, ',') .. '}'
-          redis.call('HSET', s.key, 'd', s.d)
+          touch(app, token, s, {'d', s.d, 'w', s.w})
         else
           s.d = nil
           redis.call('HDEL', s.key, 'd')
+          touch(app, token, s, {'w', s.w})
         end
-        s.w = redis.call('HINCRBY', s.key, 'w', '1')
-        touch(app, token, s)
         redis.call('PUBLISH', ns .. 'cache', app .. ':' .. token)
         return session_reply(s)
         """#)
