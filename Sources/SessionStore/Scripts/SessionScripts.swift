@@ -84,13 +84,14 @@ enum SessionScripts {
             """#),
         ("touch", #"""
             -- Activity on get and set, written in one HSET with `fields`, the caller's own changes to the
-            -- hash (name, value, ...): each redis.call costs Redis about 1.5 µs. A no_resave session keeps
-            -- its deadline la + ttl: its ttl becomes what remains only together with la moving to now (the
-            -- reference rewrites ttl alone at idle 1). The deadline in SESSIONS is always the one the hash
-            -- implies, never past the absolute end; _users and _sessions get now, which a live session's
-            -- absolute end is never before. At idle 0 the session was touched (or made) this very second,
-            -- and that touch already wrote la = now and these three scores: writing them again would change
-            -- nothing, so a session read many times a second costs its sorted sets nothing more.
+            -- hash (name, value, ...): each redis.call has its fixed cost (a fake client, the reply
+            -- parsed back into Lua). A no_resave session keeps its deadline la + ttl: its ttl becomes
+            -- what remains only together with la moving to now (the reference rewrites ttl alone at idle
+            -- 1). The deadline in SESSIONS is always the one the hash implies, never past the absolute
+            -- end; _users and _sessions get now, which a live session's absolute end is never before. At
+            -- idle 0 the session was touched (or made) this very second, and that touch already wrote
+            -- la = now and these three scores: writing them again would change nothing, so a session read
+            -- many times a second costs its sorted sets nothing more.
             local function touch(app, token, s, fields)
               local la, ttl = s.la, s.ttl
               if s.idle > 1 then
