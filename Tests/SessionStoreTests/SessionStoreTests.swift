@@ -47,6 +47,19 @@ import Testing
         #expect(try await fixture.hash(token)["r"] == "3")
     }
 
+    /// Counts are written as their digits however large, as HINCRBY wrote them (redis.call turns a
+    /// Lua number into text with %.17g; Lua's own tostring would write 1e+14, which Node's HINCRBY
+    /// could not read).
+    @Test func largeCountsStayDigits() async throws {
+        let fixture = try await StoreFixture()
+        let token = try await fixture.create()
+        try await fixture.command("HSET", "\(fixture.namespace):\(StoreFixture.app):\(token)", "r", "99999999999999", "w", "99999999999999")
+        #expect(try await fixture.get(token)?.reads == 99_999_999_999_999)
+        #expect(try await fixture.set(token, #"{"a":1}"#)?.writes == 100_000_000_000_000)
+        let hash = try await fixture.hash(token)
+        #expect(hash["r"] == "100000000000000" && hash["w"] == "100000000000000")
+    }
+
     @Test func idleAndLastActivity() async throws {
         let fixture = try await StoreFixture()
         let token = try await fixture.create(ttl: "100")
