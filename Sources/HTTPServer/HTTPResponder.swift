@@ -1,5 +1,5 @@
-/// Answers one request. Call `respond` exactly once, from any thread; later calls are ignored, and
-/// so is a call after the connection has gone.
+/// Answers one request. Call `respond` exactly once, from any thread; on a connection, later calls
+/// are ignored, and so is a call after the connection has gone.
 public struct HTTPResponder: Sendable {
     private enum Destination: Sendable {
         case connection(HTTPConnection, sequence: Int)
@@ -13,7 +13,8 @@ public struct HTTPResponder: Sendable {
     }
 
     /// A responder that hands the response to `respond`: for driving a handler without a socket
-    /// (tests, in-process callers). The server's own responders cost no closure per request.
+    /// (tests, in-process callers). It passes on every call, so a second one is the caller's to
+    /// ignore. The server's own responders cost no closure per request.
     public init(_ respond: @escaping @Sendable (HTTPResponse) -> Void) {
         destination = .closure(respond)
     }
