@@ -73,6 +73,15 @@ import Testing
     }
 
     private static func read(_ pieces: [[UInt8]]) throws -> RedisReply? {
+        try withReply(pieces) { reply in reply.map { RedisReply(hiredis: $0.assumingMemoryBound(to: redisReply.self)) } }
+    }
+
+    private static func chunkCount(of resp: [UInt8]) throws -> Int {
+        try withReply([resp]) { reply in cshim_reply_chunk_count(try #require(reply)) }
+    }
+
+    /// `body` with the reply read from `pieces` (nil if they hold no whole reply), freed after it.
+    private static func withReply<Result>(_ pieces: [[UInt8]], _ body: (UnsafeMutableRawPointer?) throws -> Result) throws -> Result {
         let reader = try #require(redisReaderCreate())
         defer { redisReaderFree(reader) }
         cshim_use_reply_arenas(reader)
@@ -81,21 +90,8 @@ import Testing
             feed(reader, piece)
             try #require(redisReaderGetReply(reader, &reply) == REDIS_OK)
         }
-        guard let reply else { return nil }
-        defer { reader.pointee.fn.pointee.freeObject(reply) }
-        return RedisReply(hiredis: reply.assumingMemoryBound(to: redisReply.self))
-    }
-
-    private static func chunkCount(of resp: [UInt8]) throws -> Int {
-        let reader = try #require(redisReaderCreate())
-        defer { redisReaderFree(reader) }
-        cshim_use_reply_arenas(reader)
-        feed(reader, resp)
-        var reply: UnsafeMutableRawPointer?
-        try #require(redisReaderGetReply(reader, &reply) == REDIS_OK)
-        let whole = try #require(reply)
-        defer { reader.pointee.fn.pointee.freeObject(whole) }
-        return cshim_reply_chunk_count(whole)
+        defer { if let reply { reader.pointee.fn.pointee.freeObject(reply) } }
+        return try body(reply)
     }
 
     private static func feed(_ reader: UnsafeMutablePointer<redisReader>, _ bytes: [UInt8]) {
