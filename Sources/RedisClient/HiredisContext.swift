@@ -13,8 +13,8 @@ final class HiredisContext {
     private let onWritable: () -> Void
     private var isFlushScheduled = false
     private var isFlushing = false
-    /// Commands in hiredis's buffer that no flush has written yet.
-    private var unflushedCommands = 0
+    /// Calls in hiredis's buffer that no flush has written yet (a batched script's count one each).
+    private var unflushedCalls = 0
     /// Measured with `make bench-profile` (get, wrk -c50): 4, 8 and 16 against writing only at the
     /// end of the pass; 8 gave the most requests per second.
     private static let flushThreshold = 8
@@ -58,21 +58,21 @@ final class HiredisContext {
         }
     }
 
-    /// A command went into hiredis's buffer. A pass that reads many requests (all 50 connections of a
+    /// A command serving `calls` calls went into hiredis's buffer. A pass that reads many requests (all 50 connections of a
     /// load generator in step) would otherwise hand Redis all their commands at its very end, and
     /// Redis, the service and the clients would take turns; writing every few commands lets Redis
     /// work on the first ones while the rest are still being parsed.
     ///
     /// Never from inside a hiredis callback (a reply's completion sending the next command): a write
     /// that fails there makes hiredis free the context under the callback still running.
-    func commandQueued() {
-        unflushedCommands += 1
+    func commandQueued(calls: Int) {
+        unflushedCalls += calls
         let inCallback = pointer.pointee.c.flags & REDIS_IN_CALLBACK != 0
-        if unflushedCommands >= Self.flushThreshold, isFlushScheduled, !isFlushing, !inCallback { flush() }
+        if unflushedCalls >= Self.flushThreshold, isFlushScheduled, !isFlushing, !inCallback { flush() }
     }
 
     private func flush() {
-        unflushedCommands = 0
+        unflushedCalls = 0
         isFlushing = true
         onWritable()
         isFlushing = false

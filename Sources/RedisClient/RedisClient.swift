@@ -101,6 +101,19 @@ public final class RedisClient: Sendable {
         }.get()
     }
 
+    /// A call of a batched script (see RedisBatchedScript): it travels with the other calls of that
+    /// script made on the same connection in this pass of its loop. Falls back to EVAL as `evaluate` does.
+    public func evaluate(_ batched: RedisBatchedScript, arguments: [String],
+                         completion: @escaping @Sendable (Result<RedisReply, RedisError>) -> Void) {
+        nextReadyConnection().evaluate(batched, arguments: arguments, completion: metrics.measuring(completion))
+    }
+
+    public func evaluate(_ batched: RedisBatchedScript, arguments: [String]) async throws(RedisError) -> RedisReply {
+        try await withCheckedContinuation { continuation in
+            evaluate(batched, arguments: arguments) { continuation.resume(returning: $0) }
+        }.get()
+    }
+
     /// A dedicated connection in subscribe mode; subscribes again after every reconnect.
     /// onMessage runs on that connection's loop: do not block in it. Messages published while the
     /// connection is down are lost (Redis pub/sub keeps nothing): `onStatus` (same loop) hears
@@ -149,6 +162,29 @@ public final class RedisClient: Sendable {
                 send(sequence: [Self.scriptCommand("EVAL", script.source, keys: keys, arguments: arguments), next]) {
                     completion(Self.pair($0))
                 }
+            } else {
+                completion(Self.pair(results))
+            }
+        }
+    }
+
+    /// One call of a batched script on its own, then `next` right behind it on the same connection,
+    /// as `evaluate(_:keys:arguments:followedBy:completion:)` does for a plain script.
+    public func evaluate(_ batched: RedisBatchedScript, arguments: [String], followedBy next: RedisCommand,
+                         completion: @escaping @Sendable (Result<(script: RedisReply, next: RedisReply), RedisError>) -> Void) {
+        evaluate(batched, arguments: arguments, loadingScript: false, followedBy: next, completion: completion)
+    }
+
+    private func evaluate(_ batched: RedisBatchedScript, arguments: [String], loadingScript: Bool, followedBy next: RedisCommand,
+                          completion: @escaping @Sendable (Result<(script: RedisReply, next: RedisReply), RedisError>) -> Void) {
+        let connection = nextReadyConnection(in: blockingConnections.isEmpty ? connections : blockingConnections)
+        if let reason = next.unsupportedReason {
+            connection.loop.execute { completion(.failure(.unsupportedCommand(reason))) }
+            return
+        }
+        connection.evaluate(batched, arguments: arguments, loadingScript: loadingScript, followedBy: next) { [self] results in
+            if !loadingScript, case .failure(let error) = results[0], error.isMissingScript {
+                evaluate(batched, arguments: arguments, loadingScript: true, followedBy: next, completion: completion)
             } else {
                 completion(Self.pair(results))
             }

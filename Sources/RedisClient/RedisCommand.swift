@@ -41,21 +41,38 @@ public struct RedisCommand: Sendable, Hashable {
 
     /// The bytes of one argument (the validation reads the first two: a walk from the start).
     func argument(at index: Int) -> ArraySlice<UInt8> {
+        let start = offset(ofArgument: index)
+        let (length, bytesStart) = Self.bulkLength(in: bulkStrings, at: start)
+        return bulkStrings[bytesStart..<(bytesStart + length)]
+    }
+
+    /// Appends the arguments of `other` from its `index`th on, as they are.
+    mutating func append(argumentsOf other: RedisCommand, from index: Int) {
+        let start = index == other.argumentCount ? other.bulkStrings.count : other.offset(ofArgument: index)
+        bulkStrings.append(contentsOf: other.bulkStrings[start...])
+        argumentCount += other.argumentCount - index
+    }
+
+    /// Where the bulk string of argument `index` starts (its `$`).
+    private func offset(ofArgument index: Int) -> Int {
         precondition(index >= 0 && index < argumentCount, "argument \(index) of \(argumentCount)")
         var position = 0
-        var remaining = index
-        while true {
-            position += 1  // the `$`
-            var length = 0
-            while bulkStrings[position] != UInt8(ascii: "\r") {
-                length = length * 10 + Int(bulkStrings[position] - UInt8(ascii: "0"))
-                position += 1
-            }
-            position += 2
-            if remaining == 0 { return bulkStrings[position..<(position + length)] }
-            position += length + 2
-            remaining -= 1
+        for _ in 0..<index {
+            let (length, bytesStart) = Self.bulkLength(in: bulkStrings, at: position)
+            position = bytesStart + length + 2
         }
+        return position
+    }
+
+    /// The length written after the `$` at `position`, and where the bytes start.
+    private static func bulkLength(in bulkStrings: [UInt8], at position: Int) -> (length: Int, bytesStart: Int) {
+        var position = position + 1
+        var length = 0
+        while bulkStrings[position] != UInt8(ascii: "\r") {
+            length = length * 10 + Int(bulkStrings[position] - UInt8(ascii: "0"))
+            position += 1
+        }
+        return (length, position + 2)
     }
 
     /// Appends the command as RESP (an array of bulk strings) to `buffer`. hiredis takes it as

@@ -49,6 +49,9 @@ final class RedisConnection: @unchecked Sendable {
     /// Where the current attempt connects (with Sentinel, what the sentinels named last).
     private var currentEndpoint: RedisConfiguration.Endpoint?
     private var pending = PendingCommands()
+    /// Calls of a batched script not sent yet; see `evaluate(_:arguments:completion:)`.
+    private var openBatch: ScriptCallBatch?
+    private var isBatchIssueScheduled = false
     /// The RESP of the command being handed to hiredis; see `hand`.
     private var encodedCommand: [UInt8] = []
     private static let keptEncodingCapacity = 64 * 1024
@@ -117,6 +120,17 @@ final class RedisConnection: @unchecked Sendable {
         }
     }
 
+    /// A call of a batched script: it joins the open batch of that script, or opens one, sent at the
+    /// end of this pass of the loop or once full. Only the latest batch takes calls and any other
+    /// command sends it first, so Redis serves what is sent on this connection in the order it was sent.
+    func evaluate(_ batched: RedisBatchedScript, arguments: [String], completion: @escaping PendingCommands.Completion) {
+        if loop.inEventLoop {
+            addCall(to: batched, arguments: arguments, completion: completion)
+        } else {
+            loop.execute { [self] in addCall(to: batched, arguments: arguments, completion: completion) }
+        }
+    }
+
     /// Hands all the commands to hiredis in one go, so they travel back to back on this connection
     /// (`WAIT` then counts the writes before it). `completion` gets one result per command, in order.
     func send(sequence commands: [RedisCommand], completion: @escaping @Sendable ([Result<RedisReply, RedisError>]) -> Void) {
@@ -126,6 +140,21 @@ final class RedisConnection: @unchecked Sendable {
             for (index, command) in commands.enumerated() {
                 enqueue(command) { results.store($0, at: index) }
             }
+        }
+    }
+
+    /// One call of `batched` on its own (with the script's source when `loadingScript`), then `next`
+    /// right behind it, as `send(sequence:)` sends them: one result each, in order.
+    func evaluate(_ batched: RedisBatchedScript, arguments: [String], loadingScript: Bool, followedBy next: RedisCommand,
+                  completion: @escaping @Sendable ([Result<RedisReply, RedisError>]) -> Void) {
+        loop.execute { [self] in
+            let results = ReplyCollector(count: 2, completion: completion)
+            var call = ScriptCallBatch(batched)
+            call.add(arguments) { results.store($0, at: 0) }
+            enqueue(loadingScript ? call.evalCommand : call.command) { [self, call] in
+                call.complete(with: $0, errorReply: replyError)
+            }
+            enqueue(next) { results.store($0, at: 1) }
         }
     }
 
@@ -162,6 +191,7 @@ final class RedisConnection: @unchecked Sendable {
                 redisAsyncFree(context.pointer)
             }
             for waiter in pending.removeAll() { Self.fail(waiter, with: .connectionLost) }
+            takeOpenBatch()?.complete(with: .failure(.connectionLost), errorReply: RedisError.fromReply)
             deadlineTimer?.cancel()
         }
     }
@@ -175,7 +205,9 @@ final class RedisConnection: @unchecked Sendable {
         }
     }
 
-    private func enqueue(_ command: RedisCommand, completion: @escaping PendingCommands.Completion) {
+    /// `calls`: how many calls the command serves (a batch's), counted towards hiredis's next write.
+    private func enqueue(_ command: RedisCommand, calls: Int = 1, completion: @escaping PendingCommands.Completion) {
+        if openBatch != nil { issueOpenBatch() }
         guard let context, acceptsCommands else {
             completion(.failure(.notConnected))
             return
@@ -192,7 +224,42 @@ final class RedisConnection: @unchecked Sendable {
         pending.append(.command(completion), deadline: deadline)
         armTimer(at: deadline)
         // Last: a flush that fails tears the context down and fails every pending command, this one too.
-        context.commandQueued()
+        context.commandQueued(calls: calls)
+    }
+
+    private func addCall(to batched: RedisBatchedScript, arguments: [String], completion: @escaping PendingCommands.Completion) {
+        if let openBatch, openBatch.batched !== batched { issueOpenBatch() }
+        if openBatch == nil {
+            openBatch = ScriptCallBatch(batched)
+            if !isBatchIssueScheduled {
+                isBatchIssueScheduled = true
+                loop.deferToEndOfPass { [self] in
+                    isBatchIssueScheduled = false
+                    issueOpenBatch()
+                }
+            }
+        }
+        openBatch!.add(arguments, completion: completion)
+        if openBatch!.isFull { issueOpenBatch() }
+    }
+
+    /// Sends the open batch as one EVALSHA (EVAL if Redis does not know the script).
+    private func issueOpenBatch() {
+        guard let batch = takeOpenBatch() else { return }
+        enqueue(batch.command, calls: batch.completions.count) { [self] result in
+            if case .failure(let error) = result, error.isMissingScript {
+                enqueue(batch.evalCommand, calls: batch.completions.count) { [self] in
+                    batch.complete(with: $0, errorReply: replyError)
+                }
+            } else {
+                batch.complete(with: result, errorReply: replyError)
+            }
+        }
+    }
+
+    private func takeOpenBatch() -> ScriptCallBatch? {
+        defer { openBatch = nil }
+        return openBatch
     }
 
     /// Hands the command to hiredis under the next pending id.
@@ -255,12 +322,7 @@ final class RedisConnection: @unchecked Sendable {
                 return
             }
             if reply.pointee.type == REDIS_REPLY_ERROR {
-                let error = RedisError.fromReply(RedisReply.text(of: reply.pointee))
-                if sentinels != nil, error.isUnavailable {
-                    // A demoted master answers READONLY: ask the sentinels where the master went.
-                    teardownReason = "Redis answered \(error.message.prefix(80)); asking the sentinels for the master"
-                }
-                completion(.failure(error))
+                completion(.failure(replyError(RedisReply.text(of: reply.pointee))))
             } else {
                 completion(.success(RedisReply(hiredis: reply)))
             }
@@ -276,6 +338,16 @@ final class RedisConnection: @unchecked Sendable {
                 becomeReady()
             }
         }
+    }
+
+    /// An error reply as the command (or the call of a batch) fails with.
+    private func replyError(_ message: String) -> RedisError {
+        let error = RedisError.fromReply(message)
+        if sentinels != nil, error.isUnavailable {
+            // A demoted master answers READONLY: ask the sentinels where the master went.
+            teardownReason = "Redis answered \(error.message.prefix(80)); asking the sentinels for the master"
+        }
+        return error
     }
 
     private var isConnecting: Bool {
