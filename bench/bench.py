@@ -59,8 +59,8 @@ def redis_limits(redis, scripts):
     for operation in ("get", "set", "create"):
         entry = scripts[operation]
         arguments = list(entry["arguments"])
-        # ARGV[3] is the token in every one of these scripts.
-        arguments[2] = lib.TOKEN_PREFIX + "__rand_int__"
+        # One call of the batched script: the namespace, the call's argument count, app, token, ...
+        arguments[3] = lib.TOKEN_PREFIX + "__rand_int__"
         keyspace = SESSIONS if operation != "create" else 10 ** 9
         command = ["EVALSHA", entry["sha"], 0, *arguments]
         print("bench: redis-benchmark EVALSHA %s" % operation, flush=True)

@@ -1,11 +1,12 @@
 import RedisClient
 
 extension SessionScripts {
-    /// ARGV: namespace prefix, app, token, then (key JSON text, value JSON text or "" to delete) pairs. Reply: session array with the new w, or nil.
-    static let set = script(#"""
+    /// Batched (see `batched`): per set app, token, then (key JSON text, value JSON text or "" to
+    /// delete) pairs. Reply per set: session array with the new w, or nil.
+    static let set = batched(function: "set", #"""
         -- The d merge happens here, on the stored JSON text, so concurrent sets of different keys cannot
         -- lose each other's updates. cjson is not used: it would reorder keys and reformat numbers.
-        -- ARGV[4..] are pairs (key as a JSON string literal, value as JSON text or '' to delete). Both
+        -- The updates are pairs (key as a JSON string literal, value as JSON text or '' to delete). Both
         -- this service and Node's JSON.stringify write keys canonically, so equal key texts are equal keys.
         local function corrupt() error('stored d is not a flat JSON object') end
         local function skip_space(text, pos) return string.find(text, '[^ \t\r\n]', pos) or (#text + 1) end
@@ -41,60 +42,62 @@ extension SessionScripts {
           if not j or j == pos then corrupt() end
           return j - 1
         end
-        local keys, values, positions = {}, {}, {}
-        local function put(key, value)
-          local n = positions[key]
-          if n then
-            values[n] = value
-          elseif value then
-            n = #keys + 1
-            keys[n], values[n], positions[key] = key, value, n
-          end
-        end
 
-        local app, token = ARGV[2], ARGV[3]
-        local s = read_session(app, token)
-        if not s or s.expired then return nil end
-        if s.d then
-          local text = s.d
-          local pos = skip_space(text, 1)
-          if string.byte(text, pos) ~= 123 then corrupt() end
-          pos = skip_space(text, pos + 1)
-          if string.byte(text, pos) ~= 125 then
-            while true do
-              if string.byte(text, pos) ~= 34 then corrupt() end
-              local key_end = string_end(text, pos)
-              local key = string.sub(text, pos, key_end)
-              pos = skip_space(text, key_end + 1)
-              if string.byte(text, pos) ~= 58 then corrupt() end
-              pos = skip_space(text, pos + 1)
-              local last = value_end(text, pos)
-              put(key, string.sub(text, pos, last))
-              pos = skip_space(text, last + 1)
-              local c = string.byte(text, pos)
-              if c == 125 then break end
-              if c ~= 44 then corrupt() end
-              pos = skip_space(text, pos + 1)
+        local function set(app, token, ...)
+          local s = read_session(app, token)
+          if not s or s.expired then return false end
+          local keys, values, positions = {}, {}, {}
+          local function put(key, value)
+            local n = positions[key]
+            if n then
+              values[n] = value
+            elseif value then
+              n = #keys + 1
+              keys[n], values[n], positions[key] = key, value, n
             end
           end
+          if s.d then
+            local text = s.d
+            local pos = skip_space(text, 1)
+            if string.byte(text, pos) ~= 123 then corrupt() end
+            pos = skip_space(text, pos + 1)
+            if string.byte(text, pos) ~= 125 then
+              while true do
+                if string.byte(text, pos) ~= 34 then corrupt() end
+                local key_end = string_end(text, pos)
+                local key = string.sub(text, pos, key_end)
+                pos = skip_space(text, key_end + 1)
+                if string.byte(text, pos) ~= 58 then corrupt() end
+                pos = skip_space(text, pos + 1)
+                local last = value_end(text, pos)
+                put(key, string.sub(text, pos, last))
+                pos = skip_space(text, last + 1)
+                local c = string.byte(text, pos)
+                if c == 125 then break end
+                if c ~= 44 then corrupt() end
+                pos = skip_space(text, pos + 1)
+              end
+            end
+          end
+          local updates = {...}
+          for i = 1, #updates - 1, 2 do
+            put(updates[i], updates[i + 1] ~= '' and updates[i + 1])
+          end
+          local members = {}
+          for n = 1, #keys do
+            if values[n] then members[#members + 1] = keys[n] .. ':' .. values[n] end
+          end
+          s.w = s.w + 1
+          if #members > 0 then
+            s.d = '{' .. table.concat(members, ',') .. '}'
+            touch(app, token, s, {'d', s.d, 'w', s.w})
+          else
+            s.d = nil
+            redis.call('HDEL', s.key, 'd')
+            touch(app, token, s, {'w', s.w})
+          end
+          redis.call('PUBLISH', ns .. 'cache', app .. ':' .. token)
+          return session_reply(s)
         end
-        for i = 4, #ARGV - 1, 2 do
-          put(ARGV[i], ARGV[i + 1] ~= '' and ARGV[i + 1])
-        end
-        local members = {}
-        for n = 1, #keys do
-          if values[n] then members[#members + 1] = keys[n] .. ':' .. values[n] end
-        end
-        s.w = s.w + 1
-        if #members > 0 then
-          s.d = '{' .. table.concat(members, ',') .. '}'
-          touch(app, token, s, {'d', s.d, 'w', s.w})
-        else
-          s.d = nil
-          redis.call('HDEL', s.key, 'd')
-          touch(app, token, s, {'w', s.w})
-        end
-        redis.call('PUBLISH', ns .. 'cache', app .. ':' .. token)
-        return session_reply(s)
         """#)
 }

@@ -20,6 +20,24 @@ enum SessionScripts {
         return RedisScript(parts.joined(separator: "\n"))
     }
 
+    /// A script for RedisBatchedScript: ARGV is the namespace prefix, then for each call the number
+    /// of its arguments and the arguments, which are passed to `function` (defined by `definition`;
+    /// it answers the call's reply, false for nil). Each call runs under pcall: a call that fails
+    /// answers its error alone and the others' effects stand, as if each had been a script of its own.
+    static func batched(function: String, _ definition: String) -> RedisScript {
+        script(definition + "\n" + #"""
+            local replies, first = {}, 2
+            while first <= #ARGV do
+              local last = first + tonumber(ARGV[first])
+              local ok, reply = pcall(\#(function), unpack(ARGV, first + 1, last))
+              if not ok then reply = {err = type(reply) == 'table' and reply.err or tostring(reply)} end
+              replies[#replies + 1] = reply
+              first = last + 1
+            end
+            return replies
+            """#)
+    }
+
     /// Whether `text` has `name(` not preceded by a letter, digit or underscore.
     static func calls(_ name: String, in text: String) -> Bool {
         var rest = text[...]
