@@ -8,8 +8,11 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
 
     private var keys: [String] = []
     private var values: [JSONValue] = []
-    // Position of each key, so lookups and duplicate handling stay linear in the member count.
-    private var positions: [ExactJSONKey: Int] = [:]
+    /// Position of each key once there are more than `scannedMembers`, so lookups and duplicate
+    /// handling stay linear in the member count. A smaller object (a set's `d` has a few keys) is
+    /// scanned instead: no dictionary to allocate and no key to hash.
+    private var positions: [ExactJSONKey: Int]?
+    private static let scannedMembers = 8
 
     public init(_ members: [(key: String, value: JSONValue)]) {
         keys.reserveCapacity(members.count)
@@ -27,19 +30,29 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
     }
 
     public subscript(key: String) -> JSONValue? {
-        guard let position = positions[ExactJSONKey(key)] else { return nil }
+        guard let position = position(of: key) else { return nil }
         return values[position]
     }
 
     /// Replaces the value of an existing key in place, or appends a new member.
     public mutating func setValue(_ value: JSONValue, forKey key: String) {
-        if let position = positions[ExactJSONKey(key)] {
+        if let position = position(of: key) {
             values[position] = value
-        } else {
-            positions[ExactJSONKey(key)] = keys.count
-            keys.append(key)
-            values.append(value)
+            return
         }
+        keys.append(key)
+        values.append(value)
+        if positions != nil {
+            positions![ExactJSONKey(key)] = keys.count - 1
+        } else if keys.count > Self.scannedMembers {
+            positions = Dictionary(uniqueKeysWithValues: keys.enumerated().map { (ExactJSONKey($1), $0) })
+        }
+    }
+
+    private func position(of key: String) -> Int? {
+        if let positions { return positions[ExactJSONKey(key)] }
+        let wanted = ExactJSONKey(key)
+        return keys.firstIndex { ExactJSONKey($0) == wanted }
     }
 
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {

@@ -86,6 +86,25 @@ import Testing
         #expect(JSONWriter.string(value) == #"{"a":3,"b":2}"#)
     }
 
+    /// Small objects find a key by scanning, larger ones through a dictionary built when they grow
+    /// past 8 members: both keep the first position, take the last value and tell keys apart by bytes.
+    @Test(arguments: [3, 8, 9, 20])
+    func repeatedKeysAreFoundAtEverySize(memberCount: Int) throws {
+        let members = (0..<memberCount).map { "\"k\($0)\":\($0)" }
+            + ["\"k0\":100", "\"k\(memberCount - 1)\":101", "\"\u{E9}\":1", "\"e\u{301}\":2", "\"\u{E9}\":3"]
+        guard case .object(let object) = try parse("{" + members.joined(separator: ",") + "}") else {
+            Issue.record("not an object")
+            return
+        }
+        #expect(object.map(\.key) == (0..<memberCount).map { "k\($0)" } + ["\u{E9}", "e\u{301}"])
+        #expect(object["k0"] == .number("100"))
+        #expect(object["k1"] == .number("1"))
+        #expect(object["k\(memberCount - 1)"] == .number("101"))
+        #expect(object["\u{E9}"] == .number("3"))
+        #expect(object["e\u{301}"] == .number("2"))
+        #expect(object["missing"] == nil)
+    }
+
     /// Keys are told apart by their bytes, as JavaScript does: canonically equivalent spellings
     /// (NFC and NFD "é", "K" and the Kelvin sign U+212A) are different keys.
     @Test func keysThatAreCanonicallyEquivalentStayApart() throws {
