@@ -35,6 +35,12 @@ TOKEN_PREFIX = "bench" + "0" * 47
 assert len(TOKEN_PREFIX) == 52
 
 
+# Calls per EVALSHA in the batched Redis-alone limit (the service's most, see SessionStore), and how
+# each Redis-alone limit is labelled in the tables of bench.py and summary.py.
+BATCHED_CALLS = 16
+REDIS_MODES = (("unpipelined", "c50"), ("pipelined", "c50 P16"), ("batched", "c50, %d calls per EVALSHA" % BATCHED_CALLS))
+
+
 def token(index):
     return "%s%012d" % (TOKEN_PREFIX, index)
 

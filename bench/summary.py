@@ -5,6 +5,8 @@ import json
 import statistics
 import sys
 
+from benchlib import REDIS_MODES
+
 
 def spread(values, fmt):
     return "%s (%s-%s)" % (fmt % statistics.median(values), fmt % min(values), fmt % max(values))
@@ -25,8 +27,10 @@ def main(paths):
         spread([limit["requests_per_second"] for limit in fixed], "%d"),
         spread([limit["p50_ms"] for limit in fixed], "%.2f"), spread([limit["p99_ms"] for limit in fixed], "%.2f")))
     for name in ("get", "set", "create"):
-        for mode, label in (("unpipelined", "c50"), ("pipelined", "c50 P16")):
-            limits = [run["limits"]["redis_evalsha"][name][mode] for run in runs]
+        for mode, label in REDIS_MODES:
+            limits = [run["limits"]["redis_evalsha"][name].get(mode) for run in runs]
+            if None in limits:
+                continue  # runs from before that mode was measured
             print("| Redis alone: EVALSHA %s, %s | %s | %s | %s |" % (
                 name, label, spread([limit["requests_per_second"] for limit in limits], "%d"),
                 spread([limit["p50_ms"] for limit in limits], "%.2f"), spread([limit["p99_ms"] for limit in limits], "%.2f")))
