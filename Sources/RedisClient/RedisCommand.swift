@@ -48,8 +48,7 @@ public struct RedisCommand: Sendable, Hashable {
 
     /// Appends the arguments of `other` from its `index`th on, as they are.
     mutating func append(argumentsOf other: RedisCommand, from index: Int) {
-        let start = index == other.argumentCount ? other.bulkStrings.count : other.offset(ofArgument: index)
-        bulkStrings.append(contentsOf: other.bulkStrings[start...])
+        bulkStrings.append(contentsOf: other.bulkStrings[other.offset(ofArgument: index)...])
         argumentCount += other.argumentCount - index
     }
 

@@ -32,6 +32,14 @@ import Testing
         #expect(command.argument(at: 1).isEmpty)
         #expect(Array(command.argument(at: 2)) == binary)
         #expect(Array(command.argument(at: 3)) == Array("last".utf8))
+
+        // A batch's EVAL fallback: the same arguments behind another verb and script.
+        var eval = RedisCommand("EVAL", "return 1")
+        eval.append(argumentsOf: command, from: 2)
+        #expect(eval.argumentCount == 4)
+        #expect(Array(eval.argument(at: 1)) == Array("return 1".utf8))
+        #expect(Array(eval.argument(at: 2)) == binary)
+        #expect(Array(eval.argument(at: 3)) == Array("last".utf8))
     }
 
     @Test func aCommandWithoutArgumentsIsAnEmptyArray() {
