@@ -25,6 +25,7 @@ public final class RedisClient: Sendable {
     private let sentinels: SentinelMonitor?
     private let nextConnection = Atomic<UInt>(0)
     private let metrics = RedisMetrics()
+    private let scriptPreloads = ScriptPreloads()
 
     /// `eventLoops`: where the connections run; the process's shared loops unless given others (the
     /// service's HTTP connections run there too, so their commands and replies need no hand-off).
@@ -36,15 +37,16 @@ public final class RedisClient: Sendable {
         self.sentinels = sentinels
         let loops = eventLoops.loops
         let count = configuration.connectionCount > 0 ? configuration.connectionCount : loops.count
+        let scriptPreloads = scriptPreloads
         connections = (0..<count).map { index in
             RedisConnection(configuration: configuration, role: .commands, label: "\(index)",
-                            loop: loops[index % loops.count], logger: logger, sentinels: sentinels)
+                            loop: loops[index % loops.count], logger: logger, sentinels: sentinels, scriptPreloads: scriptPreloads)
         }
         var blockingConfiguration = configuration
         blockingConfiguration.commandTimeout += configuration.blockingCommandExtraTime
         blockingConnections = (0..<max(configuration.blockingConnectionCount, 0)).map { index in
             RedisConnection(configuration: blockingConfiguration, role: .commands, label: "blocking-\(index)",
-                            loop: eventLoops.nextLoop(), logger: logger, sentinels: sentinels)
+                            loop: eventLoops.nextLoop(), logger: logger, sentinels: sentinels, scriptPreloads: scriptPreloads)
         }
         subscriber = RedisConnection(configuration: configuration, role: .subscriber, label: "subscriber",
                                      loop: eventLoops.nextLoop(), logger: logger, sentinels: sentinels)
@@ -65,6 +67,13 @@ public final class RedisClient: Sendable {
         sentinels?.connect()
         for connection in connections + blockingConnections { connection.connect() }
         subscriber.connect()
+    }
+
+    /// Scripts every command connection loads (SCRIPT LOAD) now and on every reconnect, ahead of any
+    /// other command: after a Redis restart or a failover, EVALSHA finds them at once.
+    public func preload(_ scripts: [RedisScript]) {
+        scriptPreloads.add(scripts)
+        for connection in connections + blockingConnections { connection.load(scripts) }
     }
 
     /// completion runs exactly once, on a loop of the client: do not block in it.

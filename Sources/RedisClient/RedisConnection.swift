@@ -40,6 +40,7 @@ final class RedisConnection: @unchecked Sendable {
     private let sentinels: SentinelMonitor?
     private let logger: Logger
     private let hostResolver: HostResolver
+    private let scriptPreloads: ScriptPreloads
     private let readyFlag = Atomic<Bool>(false)
     private let commandTimeout: UInt64
     private let connectTimeout: UInt64
@@ -81,9 +82,10 @@ final class RedisConnection: @unchecked Sendable {
     private var isStarted = false
 
     init(configuration: RedisConfiguration, role: Role, label: String, loop: EventLoop, logger: Logger,
-         sentinels: SentinelMonitor? = nil, hostResolver: HostResolver = .system) {
+         sentinels: SentinelMonitor? = nil, hostResolver: HostResolver = .system, scriptPreloads: ScriptPreloads = ScriptPreloads()) {
         self.configuration = configuration
         self.hostResolver = hostResolver
+        self.scriptPreloads = scriptPreloads
         self.role = role
         self.sentinels = sentinels
         var logger = logger
@@ -155,6 +157,15 @@ final class RedisConnection: @unchecked Sendable {
                 call.complete(with: $0, errorReply: replyError)
             }
             enqueue(next) { results.store($0, at: 1) }
+        }
+    }
+
+    /// Loads the scripts now if the connection is up or being set up; every later connect loads all
+    /// of `scriptPreloads` anyway.
+    func load(_ scripts: [RedisScript]) {
+        loop.execute { [self] in
+            guard role == .commands, context != nil, acceptsCommands else { return }
+            for script in scripts { enqueue(Self.loadCommand(script), completion: loadAnswered) }
         }
     }
 
@@ -494,7 +505,27 @@ final class RedisConnection: @unchecked Sendable {
         for (index, (command, requiresMaster)) in handshake.enumerated() where issue(command, on: context) == REDIS_OK {
             pending.append(.handshake(isLast: index == handshake.count - 1, requiresMaster: requiresMaster), deadline: handshakeDeadline)
         }
+        // Right behind the set-up, ahead of every command: EVALSHA then finds the scripts on a
+        // restarted or newly promoted Redis instead of answering NOSCRIPT (which its EVAL fallback
+        // would send behind the commands made meanwhile).
+        if role == .commands {
+            for script in scriptPreloads.all where issue(Self.loadCommand(script), on: context) == REDIS_OK {
+                pending.append(.command(loadAnswered), deadline: handshakeDeadline)
+            }
+        }
         for index in subscriptions.indices { issueSubscribe(index, on: context) }
+    }
+
+    private static func loadCommand(_ script: RedisScript) -> RedisCommand {
+        RedisCommand("SCRIPT", "LOAD", script.source)
+    }
+
+    /// A refused SCRIPT LOAD is only reported: the scripts still run, through the EVAL fallback.
+    private var loadAnswered: PendingCommands.Completion {
+        { [logger] result in
+            guard case .failure(let error) = result, error.isReply else { return }
+            logger.warning("Redis refused to preload a script", metadata: ["error": "\(error.message)"])
+        }
     }
 
     /// AUTH, SELECT, and with Sentinel a ROLE that must say "master".

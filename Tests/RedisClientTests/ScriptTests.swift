@@ -35,6 +35,28 @@ import Testing
         #expect(error == .reply("script says no"))
     }
 
+    @Test func preloadedScriptsAreLoadedAtOnceAndAfterEveryReconnect() async throws {
+        let (server, client) = try await TestEnvironment.ownServerWithClient(commandTimeout: .seconds(30))
+        defer {
+            client.close()
+            server.stop()
+        }
+        #expect(await TestEnvironment.eventually { await client.pingSucceeds() })
+        let script = RedisScript("return 'preloaded \(UInt64.random(in: 0...UInt64.max))'")
+        let exists = RedisCommand("SCRIPT", "EXISTS", script.sha1)
+        // Connected already: loaded now, though nothing ran the script.
+        client.preload([script])
+        #expect(await TestEnvironment.eventually { (try? await client.send(exists)) == .array([.integer(1)]) })
+
+        // Forgotten, then the connections dropped: each reconnect loads it ahead of any command, so
+        // the first answer after the reconnect finds it.
+        _ = try await client.send(RedisCommand("SCRIPT", "FLUSH"))
+        #expect(try await client.send(exists) == .array([.integer(0)]))
+        _ = try? await client.send(RedisCommand("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "no"))
+        #expect(await TestEnvironment.eventually { await client.pingSucceeds() })
+        #expect(try await client.send(exists) == .array([.integer(1)]))
+    }
+
     private func evaluationError(_ client: RedisClient, _ script: RedisScript) async -> RedisError? {
         do {
             _ = try await client.evaluate(script, keys: [], arguments: [])

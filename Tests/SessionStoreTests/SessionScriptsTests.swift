@@ -5,14 +5,7 @@ import Testing
 /// How scripts are put together from the prelude and the helpers (what they do is tested through
 /// Redis by the store's suites).
 @Suite struct SessionScriptsTests {
-    static let scripts: [(name: String, script: RedisScript)] = [
-        ("activity", SessionScripts.activity), ("count", SessionScripts.count), ("create", SessionScripts.create),
-        ("get", SessionScripts.get), ("kill", SessionScripts.kill), ("killAllBatch", SessionScripts.killAllBatch),
-        ("killSessionsOfId", SessionScripts.killSessionsOfId), ("rotate", SessionScripts.rotate),
-        ("sessionsOfAppBatch", SessionScripts.sessionsOfAppBatch), ("sessionsOfAppPage", SessionScripts.sessionsOfAppPage),
-        ("sessionsOfIdBatch", SessionScripts.sessionsOfIdBatch), ("sessionsOfIdPage", SessionScripts.sessionsOfIdPage),
-        ("set", SessionScripts.set), ("users", SessionScripts.users), ("wipeBatch", SessionScripts.wipeBatch),
-    ]
+    static let scripts = SessionScripts.all
 
     /// A script defines exactly the helpers called in the rest of it: none missing (Lua would call
     /// a nil global), none made for nothing.

@@ -38,6 +38,15 @@ enum SessionScripts {
             """#)
     }
 
+    /// Every script, by name: the service preloads them into Redis (see RedisClient.preload).
+    static let all: [(name: String, script: RedisScript)] = [
+        ("activity", activity), ("count", count), ("create", create), ("get", get), ("kill", kill),
+        ("killAllBatch", killAllBatch), ("killSessionsOfId", killSessionsOfId), ("rotate", rotate),
+        ("sessionsOfAppBatch", sessionsOfAppBatch), ("sessionsOfAppPage", sessionsOfAppPage),
+        ("sessionsOfIdBatch", sessionsOfIdBatch), ("sessionsOfIdPage", sessionsOfIdPage), ("set", set),
+        ("users", users), ("wipeBatch", wipeBatch),
+    ]
+
     /// Whether `text` has `name(` not preceded by a letter, digit or underscore.
     static func calls(_ name: String, in text: String) -> Bool {
         var rest = text[...]
