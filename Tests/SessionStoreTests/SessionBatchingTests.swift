@@ -72,4 +72,27 @@ import Testing
         #expect(try await fixture.hash(corrupt)["w"] == "1", "the failed set changed nothing")
         #expect(try await fixture.command("ZCARD", "\(fixture.namespace):\(app):_users").integer == 4)
     }
+
+    /// A set of 4,500 keys is 9,002 arguments, more than Lua's unpack takes (about 8,000): the
+    /// script reads a call's arguments from ARGV by position, so it and its batch work.
+    @Test func aSetWithThousandsOfKeysWorksInItsBatch() async throws {
+        let fixture = try await StoreFixture()
+        let app = StoreFixture.app
+        let large = try await fixture.create(id: "large")
+        let small = try await fixture.create(id: "small")
+        let members = (0..<4500).map { (key: "k\($0)", value: JSONValue.number("\($0)")) }
+        let expected = "{" + members.map { "\"\($0.key)\":\($0.key.dropFirst())" }.joined(separator: ",") + "}"
+
+        let answers = await Self.inOnePass([
+            { store, answer in
+                store.set(app: app, token: large, data: .object(JSONObject(members))) { result in
+                    answer((try? result.get())??.data == expected ? "large set" : "large set failed: \(result)")
+                }
+            },
+            { store, answer in store.set(app: app, token: small, data: Self.data("x", "1")) { answer(Self.described($0)) } },
+            { store, answer in store.get(app: app, token: large, touch: "false") { answer((try? $0.get())??.data == expected ? "large read" : "large read failed") } },
+        ], on: fixture.store)
+
+        #expect(answers == ["large set", #"small r1 w2 {"x":1}"#, "large read"])
+    }
 }

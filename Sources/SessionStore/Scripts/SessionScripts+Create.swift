@@ -5,7 +5,8 @@ extension SessionScripts {
     /// max_age ('' for none), max_sessions ('' for none), d (absent when no data). Reply per create:
     /// how many sessions of the id were evicted.
     static let create = batched(function: "create", #"""
-        local function create(app, token, id, ip, ttl_text, max_age_text, max_sessions_text, d)
+        local function create(first, last)
+          local app, token, id, ip, ttl_text, max_age_text, max_sessions_text, d = unpack(ARGV, first, last)
           local ttl, max_age, max_sessions = tonumber(ttl_text), tonumber(max_age_text), tonumber(max_sessions_text)
           local evicted = 0
           if max_sessions then

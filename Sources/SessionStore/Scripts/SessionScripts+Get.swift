@@ -4,7 +4,8 @@ extension SessionScripts {
     /// Batched (see `batched`): per get app, token, touch ('1' counts the read and slides the
     /// expiry, '0' only reads). Reply per get: session array (r before this read) or nil.
     static let get = batched(function: "get", #"""
-        local function get(app, token, touches)
+        local function get(first, last)
+          local app, token, touches = unpack(ARGV, first, last)
           local s = read_session(app, token)
           if not s or s.expired then return false end
           local reply = session_reply(s)

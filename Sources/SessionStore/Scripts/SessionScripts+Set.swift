@@ -43,7 +43,8 @@ extension SessionScripts {
           return j - 1
         end
 
-        local function set(app, token, ...)
+        local function set(first, last)
+          local app, token = ARGV[first], ARGV[first + 1]
           local s = read_session(app, token)
           if not s or s.expired then return false end
           local keys, values, positions = {}, {}, {}
@@ -69,9 +70,9 @@ extension SessionScripts {
                 pos = skip_space(text, key_end + 1)
                 if string.byte(text, pos) ~= 58 then corrupt() end
                 pos = skip_space(text, pos + 1)
-                local last = value_end(text, pos)
-                put(key, string.sub(text, pos, last))
-                pos = skip_space(text, last + 1)
+                local value_last = value_end(text, pos)
+                put(key, string.sub(text, pos, value_last))
+                pos = skip_space(text, value_last + 1)
                 local c = string.byte(text, pos)
                 if c == 125 then break end
                 if c ~= 44 then corrupt() end
@@ -79,9 +80,8 @@ extension SessionScripts {
               end
             end
           end
-          local updates = {...}
-          for i = 1, #updates - 1, 2 do
-            put(updates[i], updates[i + 1] ~= '' and updates[i + 1])
+          for i = first + 2, last - 1, 2 do
+            put(ARGV[i], ARGV[i + 1] ~= '' and ARGV[i + 1])
           end
           local members = {}
           for n = 1, #keys do

@@ -21,15 +21,17 @@ enum SessionScripts {
     }
 
     /// A script for RedisBatchedScript: ARGV is the namespace prefix, then for each call the number
-    /// of its arguments and the arguments, which are passed to `function` (defined by `definition`;
-    /// it answers the call's reply, false for nil). Each call runs under pcall: a call that fails
-    /// answers its error alone and the others' effects stand, as if each had been a script of its own.
+    /// of its arguments and the arguments. `function` (defined by `definition`) is called with the
+    /// positions of the call's first and last argument in ARGV (not the values: Lua unpacks at most
+    /// about 8,000 values, and a set may have more) and answers the call's reply, false for nil.
+    /// Each call runs under pcall: a call that fails answers its error alone and the others'
+    /// effects stand, as if each had been a script of its own.
     static func batched(function: String, _ definition: String) -> RedisScript {
         script(definition + "\n" + #"""
             local replies, first = {}, 2
             while first <= #ARGV do
               local last = first + tonumber(ARGV[first])
-              local ok, reply = pcall(\#(function), unpack(ARGV, first + 1, last))
+              local ok, reply = pcall(\#(function), first + 1, last)
               if not ok then reply = {err = type(reply) == 'table' and reply.err or tostring(reply)} end
               replies[#replies + 1] = reply
               first = last + 1
