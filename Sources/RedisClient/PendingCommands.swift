@@ -12,6 +12,8 @@ struct PendingCommands {
         /// AUTH, SELECT or ROLE of a connection being set up; `isLast` completes the set-up;
         /// `requiresMaster`: the reply is ROLE's, and the server must be a master.
         case handshake(isLast: Bool, requiresMaster: Bool)
+        /// A SCRIPT LOAD of the preloaded scripts: a refusal is only logged (EVALSHA falls back to EVAL).
+        case scriptLoad
     }
 
     private struct Slot {

@@ -164,8 +164,8 @@ final class RedisConnection: @unchecked Sendable {
     /// of `scriptPreloads` anyway.
     func load(_ scripts: [RedisScript]) {
         loop.execute { [self] in
-            guard role == .commands, context != nil, acceptsCommands else { return }
-            for script in scripts { enqueue(Self.loadCommand(script), completion: loadAnswered) }
+            guard role == .commands, let context, acceptsCommands else { return }
+            for script in scripts { issueLoad(of: script, on: context, deadline: EventLoop.now() &+ commandTimeout) }
         }
     }
 
@@ -239,7 +239,9 @@ final class RedisConnection: @unchecked Sendable {
     }
 
     private func addCall(to batched: RedisBatchedScript, arguments: [String], completion: @escaping PendingCommands.Completion) {
-        if let openBatch, openBatch.batched !== batched { issueOpenBatch() }
+        // A loop: sending a batch can run callbacks (a failed write fails every pending command at
+        // once) whose calls open another.
+        while let openBatch, openBatch.batched !== batched { issueOpenBatch() }
         if openBatch == nil {
             openBatch = ScriptCallBatch(batched)
             if !isBatchIssueScheduled {
@@ -336,6 +338,10 @@ final class RedisConnection: @unchecked Sendable {
                 completion(.failure(replyError(RedisReply.text(of: reply.pointee))))
             } else {
                 completion(.success(RedisReply(hiredis: reply)))
+            }
+        case .scriptLoad:
+            if let reply, reply.pointee.type == REDIS_REPLY_ERROR {
+                logger.warning("Redis refused to preload a script", metadata: ["error": "\(RedisReply.text(of: reply.pointee))"])
             }
         case .handshake(let isLast, let requiresMaster):
             guard let reply else { return }
@@ -509,23 +515,17 @@ final class RedisConnection: @unchecked Sendable {
         // restarted or newly promoted Redis instead of answering NOSCRIPT (which its EVAL fallback
         // would send behind the commands made meanwhile).
         if role == .commands {
-            for script in scriptPreloads.all where issue(Self.loadCommand(script), on: context) == REDIS_OK {
-                pending.append(.command(loadAnswered), deadline: handshakeDeadline)
-            }
+            for script in scriptPreloads.all { issueLoad(of: script, on: context, deadline: handshakeDeadline) }
         }
         for index in subscriptions.indices { issueSubscribe(index, on: context) }
     }
 
-    private static func loadCommand(_ script: RedisScript) -> RedisCommand {
-        RedisCommand("SCRIPT", "LOAD", script.source)
-    }
-
-    /// A refused SCRIPT LOAD is only reported: the scripts still run, through the EVAL fallback.
-    private var loadAnswered: PendingCommands.Completion {
-        { [logger] result in
-            guard case .failure(let error) = result, error.isReply else { return }
-            logger.warning("Redis refused to preload a script", metadata: ["error": "\(error.message)"])
-        }
+    /// SCRIPT LOAD, answered by the `.scriptLoad` waiter: a refusal (LOADING included) neither
+    /// fails a caller nor tears the connection down; the scripts still run through the EVAL fallback.
+    private func issueLoad(of script: RedisScript, on context: HiredisContext, deadline: UInt64) {
+        guard issue(RedisCommand("SCRIPT", "LOAD", script.source), on: context) == REDIS_OK else { return }
+        pending.append(.scriptLoad, deadline: deadline)
+        armTimer(at: deadline)
     }
 
     /// AUTH, SELECT, and with Sentinel a ROLE that must say "master".
