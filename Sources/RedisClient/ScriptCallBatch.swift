@@ -15,7 +15,11 @@ struct ScriptCallBatch {
     var isFull: Bool { completions.count >= batched.maximumCalls }
 
     mutating func add(_ arguments: [String], completion: @escaping PendingCommands.Completion) {
-        command.append(String(arguments.count))
+        if let argumentsPerCall = batched.argumentsPerCall {
+            precondition(arguments.count == argumentsPerCall, "a call of \(argumentsPerCall) arguments has \(arguments.count)")
+        } else {
+            command.append(String(arguments.count))
+        }
         for argument in arguments { command.append(argument) }
         completions.append(completion)
     }

@@ -4,10 +4,9 @@ import Logging
 import RedisClient
 
 extension SessionStore {
-    /// Preloads the scripts into Redis, starts the wipe timer (unless wipeInterval is 0) and, when
-    /// caching, the subscription to NS:cache that evicts changed and ended sessions.
+    /// Starts the wipe timer (unless wipeInterval is 0) and, when caching, the subscription to
+    /// NS:cache that evicts changed and ended sessions.
     public func start() {
-        redis.preload(SessionScripts.all.map(\.script))
         if let cache {
             redis.subscribe(channel: keyPrefix + "cache", onMessage: { message in
                 cache.evict(key: String(decoding: message, as: UTF8.self))

@@ -37,8 +37,9 @@ public final class SessionStore: Sendable {
         self.configuration = configuration
         self.logger = logger
         keyPrefix = configuration.namespace + ":"
-        let batched = { [keyPrefix] (script: RedisScript) in
-            RedisBatchedScript(script, leadingArguments: [keyPrefix], maximumCalls: Self.callsPerScriptCall)
+        let batched = { [keyPrefix] (batched: SessionScripts.Batched) in
+            RedisBatchedScript(batched.script, leadingArguments: [keyPrefix], maximumCalls: Self.callsPerScriptCall,
+                               argumentsPerCall: batched.argumentsPerCall)
         }
         batchedGet = batched(SessionScripts.get)
         batchedSet = batched(SessionScripts.set)
@@ -46,6 +47,9 @@ public final class SessionStore: Sendable {
         cache = configuration.cacheTime > 0
             ? SessionCache(lifetime: .seconds(configuration.cacheTime), maximumEntries: configuration.cacheMaximumEntries)
             : nil
+        // Loaded ahead of the first call on every connection: a NOSCRIPT's EVAL fallback would
+        // reach Redis behind the commands sent meanwhile (and take a round trip more).
+        redis.preload(SessionScripts.all.map(\.script))
     }
 
     /// `maxAge`: seconds from now to the session's absolute end (absent: none). `maxSessions`: at

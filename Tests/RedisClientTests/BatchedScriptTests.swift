@@ -82,6 +82,20 @@ import Testing
         #expect(try await Self.list(client, key) == ["w1", "w2", "w3", "w4", "w5"])
     }
 
+    @Test func callsOfAFixedLengthTravelWithoutTheirCount() async throws {
+        let (client, loops, _) = try await Self.setUp()
+        defer { client.close(); loops.shutdown() }
+        // ARGV: "lead", then two arguments per call, no count: each reply joins them and says how
+        // many arguments the script was given in all.
+        let script = RedisBatchedScript(RedisScript("""
+            local replies = {}
+            for first = 2, #ARGV, 2 do replies[#replies + 1] = ARGV[1] .. ARGV[first] .. ARGV[first + 1] .. #ARGV end
+            return replies
+            """), leadingArguments: ["lead"], maximumCalls: 8, argumentsPerCall: 2)
+        let results = await Self.inOnePass(client, on: loops.loops[0], [.batched(script, ["a", "b"]), .batched(script, ["c", "d"])])
+        #expect(results.map { try? $0.get().string } == ["leadab5", "leadcd5"])
+    }
+
     @Test func aFullBatchGoesOutAtOnceAndTheNextCallsOpenAnother() async throws {
         let (client, loops, key) = try await Self.setUp()
         defer { client.close(); loops.shutdown() }

@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func getMakesOnlyTheHelpersOfReadingAndTouching() {
-        let defined = SessionScripts.helpers.filter { SessionScripts.get.source.contains($0.source) }.map(\.name)
+        let defined = SessionScripts.helpers.filter { SessionScripts.get.script.source.contains($0.source) }.map(\.name)
         #expect(defined == ["read_session", "deadline", "session_reply", "touch"])
     }
 

@@ -20,32 +20,42 @@ enum SessionScripts {
         return RedisScript(parts.joined(separator: "\n"))
     }
 
-    /// A script for RedisBatchedScript: ARGV is the namespace prefix, then for each call the number
-    /// of its arguments and the arguments. `function` (defined by `definition`) is called with the
-    /// positions of the call's first and last argument in ARGV (not the values: Lua unpacks at most
-    /// about 8,000 values, and a set may have more) and answers the call's reply, false for nil.
-    /// Each call runs under pcall: a call that fails answers its error alone and the others'
-    /// effects stand, as if each had been a script of its own.
-    static func batched(function: String, _ definition: String) -> RedisScript {
-        script(definition + "\n" + #"""
+    /// A batched script's Lua and the shape of its calls (see RedisBatchedScript).
+    struct Batched {
+        let script: RedisScript
+        /// nil: calls differ in length, each call's arguments come preceded by their number.
+        let argumentsPerCall: Int?
+    }
+
+    /// A script for RedisBatchedScript: ARGV is the namespace prefix, then each call's arguments
+    /// (preceded by their number unless every call has `argumentsPerCall`). `function` (defined by
+    /// `definition`) is called with the positions of the call's first and last argument in ARGV
+    /// (not the values: Lua unpacks at most about 8,000 values, and a set may have more) and
+    /// answers the call's reply, false for nil. Each call runs under pcall: a call that fails
+    /// answers its error alone and the others' effects stand, as if each had been a script of its own.
+    static func batched(function: String, argumentsPerCall: Int? = nil, _ definition: String) -> Batched {
+        let callEnd = argumentsPerCall.map { "local last = first + \($0 - 1)" }
+            ?? "local last = first + tonumber(ARGV[first]); first = first + 1"
+        let source = definition + "\n" + #"""
             local replies, first = {}, 2
             while first <= #ARGV do
-              local last = first + tonumber(ARGV[first])
-              local ok, reply = pcall(\#(function), first + 1, last)
+              \#(callEnd)
+              local ok, reply = pcall(\#(function), first, last)
               if not ok then reply = {err = type(reply) == 'table' and reply.err or tostring(reply)} end
               replies[#replies + 1] = reply
               first = last + 1
             end
             return replies
-            """#)
+            """#
+        return Batched(script: script(source), argumentsPerCall: argumentsPerCall)
     }
 
     /// Every script, by name: the service preloads them into Redis (see RedisClient.preload).
     static let all: [(name: String, script: RedisScript)] = [
-        ("activity", activity), ("count", count), ("create", create), ("get", get), ("kill", kill),
+        ("activity", activity), ("count", count), ("create", create.script), ("get", get.script), ("kill", kill),
         ("killAllBatch", killAllBatch), ("killSessionsOfId", killSessionsOfId), ("rotate", rotate),
         ("sessionsOfAppBatch", sessionsOfAppBatch), ("sessionsOfAppPage", sessionsOfAppPage),
-        ("sessionsOfIdBatch", sessionsOfIdBatch), ("sessionsOfIdPage", sessionsOfIdPage), ("set", set),
+        ("sessionsOfIdBatch", sessionsOfIdBatch), ("sessionsOfIdPage", sessionsOfIdPage), ("set", set.script),
         ("users", users), ("wipeBatch", wipeBatch),
     ]
 
