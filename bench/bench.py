@@ -51,7 +51,7 @@ def wrk(service_url, script):
     return result
 
 
-def redis_limits(redis, scripts):
+def redis_limits(redis, scripts, probe_token):
     """What Redis alone does with our work: EVALSHA of the service's scripts, arguments as the
     service sends them, tokens drawn from the pre-created sessions (new ones for create): one call
     per EVALSHA, unpipelined and 16 deep, and 16 calls per EVALSHA (what the service sends when a
@@ -60,10 +60,10 @@ def redis_limits(redis, scripts):
     requests = max(20000, SECONDS * 20000)
     for operation in ("get", "set", "create"):
         entry = scripts[operation]
-        # The namespace, then the call: its argument count, app, token, ... (a token per call:
-        # redis-benchmark draws each __rand_int__ apart).
+        # The namespace, then the call (set and create: its argument count first), whose token, the
+        # probe's, becomes a random one (redis-benchmark draws each __rand_int__ apart).
         namespace, call = entry["arguments"][0], list(entry["arguments"][1:])
-        call[2] = lib.TOKEN_PREFIX + "__rand_int__"
+        call[call.index(probe_token)] = lib.TOKEN_PREFIX + "__rand_int__"
         keyspace = SESSIONS if operation != "create" else 10 ** 9
         command = ["EVALSHA", entry["sha"], 0, namespace, *call]
         batched = ["EVALSHA", entry["sha"], 0, namespace, *(call * lib.BATCHED_CALLS)]
@@ -187,7 +187,7 @@ def main():
     service = None
     try:
         service = lib.Service(bin_path, redis)
-        scripts, _ = lib.capture_script_calls(redis, service, APP)
+        scripts, probe_token = lib.capture_script_calls(redis, service, APP)
         lib.create_sessions(redis, APP, SESSIONS)
         status, body = lib.http_request("GET", "%s/%s/get/%s" % (service.url, APP, lib.token(SESSIONS - 1)))
         if status != 200 or not body.startswith(b'{"id":'):
@@ -229,7 +229,7 @@ def main():
             fixed = summarize(lib.run_wrk("http://127.0.0.1:%d" % fixed_server.port, "fixed.lua", SECONDS))
         finally:
             fixed_server.stop()
-        results["limits"] = {"http_fixed_response": fixed, "redis_evalsha": redis_limits(redis, scripts)}
+        results["limits"] = {"http_fixed_response": fixed, "redis_evalsha": redis_limits(redis, scripts, probe_token)}
     finally:
         if service:
             service.stop()
