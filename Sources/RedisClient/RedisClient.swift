@@ -154,7 +154,7 @@ public final class RedisClient: Sendable {
     /// that each is served after the ones before it on that connection: `WAIT` after a write counts
     /// the replicas that have that write. completion runs once, with one result per command, in order.
     public func send(sequence commands: [RedisCommand], completion: @escaping @Sendable ([Result<RedisReply, RedisError>]) -> Void) {
-        let connection = nextReadyConnection(in: blockingConnections.isEmpty ? connections : blockingConnections)
+        let connection = nextReadyConnection(in: sequenceConnections)
         if let reason = commands.lazy.compactMap(\.unsupportedReason).first ?? (commands.isEmpty ? "a sequence needs at least one command" : nil) {
             connection.loop.execute { completion(commands.map { _ in .failure(.unsupportedCommand(reason)) }) }
             return
@@ -166,42 +166,50 @@ public final class RedisClient: Sendable {
     /// then waits for this script's writes). Fails if either fails.
     public func evaluate(_ script: RedisScript, keys: [String], arguments: [String], followedBy next: RedisCommand,
                          completion: @escaping @Sendable (Result<(script: RedisReply, next: RedisReply), RedisError>) -> Void) {
-        send(sequence: [Self.scriptCommand("EVALSHA", script.sha1, keys: keys, arguments: arguments), next]) { [self] results in
-            if case .failure(let error) = results[0], error.isMissingScript {
-                send(sequence: [Self.scriptCommand("EVAL", script.source, keys: keys, arguments: arguments), next]) {
-                    completion(Self.pair($0))
-                }
-            } else {
-                completion(Self.pair(results))
-            }
-        }
+        Self.sendPairFallingBackToSource({ [self] loadingScript, done in
+            let command = loadingScript
+                ? Self.scriptCommand("EVAL", script.source, keys: keys, arguments: arguments)
+                : Self.scriptCommand("EVALSHA", script.sha1, keys: keys, arguments: arguments)
+            send(sequence: [command, next], completion: done)
+        }, completion: completion)
     }
 
     /// One call of a batched script on its own, then `next` right behind it on the same connection,
     /// as `evaluate(_:keys:arguments:followedBy:completion:)` does for a plain script.
     public func evaluate(_ batched: RedisBatchedScript, arguments: [String], followedBy next: RedisCommand,
                          completion: @escaping @Sendable (Result<(script: RedisReply, next: RedisReply), RedisError>) -> Void) {
-        evaluate(batched, arguments: arguments, loadingScript: false, followedBy: next, completion: completion)
+        Self.sendPairFallingBackToSource({ [self] loadingScript, done in
+            let connection = nextReadyConnection(in: sequenceConnections)
+            if let reason = next.unsupportedReason {
+                connection.loop.execute { done([.failure(.unsupportedCommand(reason)), .failure(.unsupportedCommand(reason))]) }
+                return
+            }
+            connection.evaluate(batched, arguments: arguments, loadingScript: loadingScript, followedBy: next, completion: done)
+        }, completion: completion)
     }
 
-    private func evaluate(_ batched: RedisBatchedScript, arguments: [String], loadingScript: Bool, followedBy next: RedisCommand,
-                          completion: @escaping @Sendable (Result<(script: RedisReply, next: RedisReply), RedisError>) -> Void) {
-        let connection = nextReadyConnection(in: blockingConnections.isEmpty ? connections : blockingConnections)
-        if let reason = next.unsupportedReason {
-            connection.loop.execute { completion(.failure(.unsupportedCommand(reason))) }
-            return
-        }
-        connection.evaluate(batched, arguments: arguments, loadingScript: loadingScript, followedBy: next) { [self] results in
-            if !loadingScript, case .failure(let error) = results[0], error.isMissingScript {
-                evaluate(batched, arguments: arguments, loadingScript: true, followedBy: next, completion: completion)
+    /// Sends a script then another command with `send` (EVALSHA), and once more with the script's
+    /// source (EVAL) when Redis does not know the script; answers the pair.
+    private static func sendPairFallingBackToSource(
+        _ send: @escaping @Sendable (_ loadingScript: Bool, _ done: @escaping @Sendable ([Result<RedisReply, RedisError>]) -> Void) -> Void,
+        completion: @escaping @Sendable (Result<(script: RedisReply, next: RedisReply), RedisError>) -> Void
+    ) {
+        send(false) { results in
+            if case .failure(let error) = results[0], error.isMissingScript {
+                send(true) { completion(pair($0)) }
             } else {
-                completion(Self.pair(results))
+                completion(pair(results))
             }
         }
     }
 
     private static func pair(_ results: [Result<RedisReply, RedisError>]) -> Result<(script: RedisReply, next: RedisReply), RedisError> {
         results[0].flatMap { script in results[1].map { (script, $0) } }
+    }
+
+    /// Where sequences go: the blocking connections when there are any (a WAIT may block).
+    private var sequenceConnections: [RedisConnection] {
+        blockingConnections.isEmpty ? connections : blockingConnections
     }
 
     /// The calling loop's own connection when it is up; else round-robin through an atomic counter,
