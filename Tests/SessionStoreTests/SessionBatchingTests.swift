@@ -1,6 +1,7 @@
 import EventLoops
 import JSONText
 import RedisClient
+import TestSupport
 import Testing
 @testable import SessionStore
 
@@ -40,13 +41,17 @@ import Testing
     }
 
     @Test func operationsInOnePassEachGetTheirOwnAnswerInCallOrder() async throws {
-        let fixture = try await StoreFixture()
+        // A server of its own, so its command counts are this test's.
+        let server = try PrivateRedisServer()
+        defer { withExtendedLifetime(server) {} }
+        let fixture = try await StoreFixture(url: server.url)
         let app = StoreFixture.app
         let first = try await fixture.create(id: "first", data: #"{"a":1}"#)
         let second = try await fixture.create(id: "second")
         let corrupt = try await fixture.create(id: "corrupt")
         try await fixture.command("HSET", "\(fixture.namespace):\(app):\(corrupt)", "d", "not json")
         let missing = String(repeating: "m", count: 64)
+        try await fixture.command("CONFIG", "RESETSTAT")
 
         let answers = await Self.inOnePass([
             { store, answer in store.get(app: app, token: first) { answer(Self.described($0)) } },
@@ -68,6 +73,9 @@ import Testing
             #"first r1 w1 {"a":1}"#, "none", #"second r1 w2 {"x":2}"#, "internalError",
             #"second r1 w3 {"x":2,"z":4}"#, #"second r1 w3 {"x":2,"z":4}"#, "created 64", #"first r2 w1 {"a":1}"#,
         ])
+        // Eight operations in five script calls: the two gets, the three sets, a get, the create, a get.
+        let stats = try #require(try await fixture.command("INFO", "commandstats").string)
+        #expect(stats.contains("cmdstat_evalsha:calls=5,"), "\(stats)")
         #expect(try await fixture.hash(first)["r"] == "3")
         #expect(try await fixture.hash(corrupt)["w"] == "1", "the failed set changed nothing")
         #expect(try await fixture.command("ZCARD", "\(fixture.namespace):\(app):_users").integer == 4)
