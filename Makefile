@@ -159,8 +159,9 @@ bench-growth: setup-bench
 
 # CPU per request of the service, Redis and wrk, and a perf profile: PROFILE_ROUTE=get|set|create|mixed|fixed.
 PROFILE_ROUTE ?= get
+PROFILE_PROCESS ?= service
 bench-profile: setup-bench
-	PROFILE_ROUTE=$(PROFILE_ROUTE) python3 bench/profile.py
+	PROFILE_ROUTE=$(PROFILE_ROUTE) PROFILE_PROCESS=$(PROFILE_PROCESS) python3 bench/profile.py
 
 # Two builds alternated (COMPARE="DIR_A DIR_B", each holding a rest-sessions binary): CPU per request
 # pair by pair. bench-allocations: malloc/calloc/realloc and system calls per request, exact counts.

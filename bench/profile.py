@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""make bench-profile [PROFILE_ROUTE=get|set|create|mixed|fixed]: where the CPU of a request goes.
+"""make bench-profile [PROFILE_ROUTE=get|set|create|mixed|fixed] [PROFILE_PROCESS=service|redis]: where the
+CPU of a request goes.
 
 Runs the release service (or HTTPBench for `fixed`, the HTTP layer alone) with its own Redis,
 drives it with wrk -t2 -c50 for PROFILE_SECONDS (10 s) and reports the CPU time (user + system,
@@ -17,6 +18,8 @@ import time
 import benchlib as lib
 
 ROUTE = os.environ.get("PROFILE_ROUTE", "get")
+# Which process perf samples: the service (default) or redis-server running our scripts.
+PROCESS = os.environ.get("PROFILE_PROCESS", "service")
 SECONDS = int(os.environ.get("PROFILE_SECONDS", "10"))
 SESSIONS = 1000
 APP = "bench"
@@ -59,10 +62,11 @@ def main():
         pids = {"service": server.process.pid, "redis": redis.process.pid}
         result, used = run_wrk_measured(url, script, pids)
         commandstats = redis.info("commandstats")
-        perf_file = os.path.join(lib.RESULTS_DIR, "perf-%s-%s.data" % (ROUTE, lib.run_stamp()))
+        perf_file = os.path.join(lib.RESULTS_DIR, "perf-%s%s-%s.data" % (
+            ROUTE, "" if PROCESS == "service" else "-" + PROCESS, lib.run_stamp()))
         os.makedirs(lib.RESULTS_DIR, exist_ok=True)
         perf = subprocess.Popen(["perf", "record", "-e", "cpu-clock", "-F", "1999", "-g", "-o", perf_file,
-                                 "-p", str(server.process.pid)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                 "-p", str(pids[PROCESS])], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(0.5)
         lib.run_wrk(url, script, max(2, SECONDS // 2), environment={"BENCH_SESSIONS": str(SESSIONS)})
     finally:

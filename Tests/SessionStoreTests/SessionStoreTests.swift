@@ -84,6 +84,34 @@ import Testing
         #expect(laAfter == (reread.idle <= 1 ? laBefore : laBefore + reread.idle))
     }
 
+    /// At idle 1 la stays, and only the second's first touch writes the three index scores: the
+    /// reads after it find _sessions at now and leave all three alone (a mark put in _users stays),
+    /// while a read that finds _sessions not at now writes them again.
+    @Test func readsAtIdleOneTouchTheIndexesOncePerSecond() async throws {
+        let fixture = try await StoreFixture()
+        let ns = fixture.namespace, app = StoreFixture.app
+        let token = try await fixture.create(id: "u1", ttl: "100")
+        for _ in 0..<5 {
+            let la = try await fixture.age(token, by: 1)
+            let first = try #require(try await fixture.get(token))
+            try await fixture.command("ZADD", "\(ns):\(app):_users", "5", "u1")
+            try await fixture.command("ZADD", "\(ns):SESSIONS", "6", "\(app):\(token):u1")
+            let second = try #require(try await fixture.get(token))
+            let untouched = (try await fixture.score("\(app):_users", "u1"), try await fixture.score("SESSIONS", "\(app):\(token):u1"))
+            try await fixture.command("ZADD", "\(ns):\(app):_sessions", String(la), "\(token):u1")
+            let third = try #require(try await fixture.get(token))
+            // Idle 1 three times over means one second (la did not move): otherwise try again.
+            guard [first.idle, second.idle, third.idle] == [1, 1, 1] else { continue }
+            #expect(untouched.0 == 5 && untouched.1 == 6)
+            #expect(try await fixture.score("\(app):_sessions", "\(token):u1") == la + 1)
+            #expect(try await fixture.score("\(app):_users", "u1") == la + 1)
+            #expect(try await fixture.score("SESSIONS", "\(app):\(token):u1") == la + 100)
+            #expect(try await fixture.hash(token)["la"] == String(la))
+            return
+        }
+        Issue.record("no three reads within one second in five tries")
+    }
+
     @Test func validWhileIdleIsAtMostTTL() async throws {
         let fixture = try await StoreFixture()
         let token = try await fixture.create(ttl: "10")

@@ -130,7 +130,11 @@ enum SessionScripts {
             -- end; _users and _sessions get now, which a live session's absolute end is never before. At
             -- idle 0 the session was touched (or made) this very second, and that touch already wrote
             -- la = now and these three scores: writing them again would change nothing, so a session read
-            -- many times a second costs its sorted sets nothing more.
+            -- many times a second costs its sorted sets nothing more. At idle 1 la stays, so idle stays 1
+            -- for the whole second: its _sessions score at now says this second's first touch has written
+            -- all three (the deadline cannot have changed, la and ttl being unchanged), and one ZSCORE
+            -- spares the three ZADDs (redis-benchmark, 16 gets per EVALSHA: a get at idle 1 9.25 -> 7.60 µs
+            -- of Redis CPU; the benchmark's sessions spend about every other second at idle 1).
             local function touch(app, token, s, fields)
               local la, ttl = s.la, s.ttl
               if s.idle > 1 then
@@ -145,7 +149,9 @@ enum SessionScripts {
               end
               redis.call('HSET', s.key, unpack(fields))
               if s.idle == 0 then return end
-              redis.call('ZADD', ns .. app .. ':_sessions', now_text, token .. ':' .. s.id)
+              local member = token .. ':' .. s.id
+              if s.idle == 1 and redis.call('ZSCORE', ns .. app .. ':_sessions', member) == now_text then return end
+              redis.call('ZADD', ns .. app .. ':_sessions', now_text, member)
               redis.call('ZADD', ns .. app .. ':_users', now_text, s.id)
               redis.call('ZADD', ns .. 'SESSIONS', deadline(la, ttl, s.xa), app .. ':' .. token .. ':' .. s.id)
             end
