@@ -157,7 +157,8 @@ bench: setup-bench
 bench-growth: setup-bench
 	python3 bench/growth.py
 
-# CPU per request of the service, Redis and wrk, and a perf profile: PROFILE_ROUTE=get|set|create|mixed|fixed.
+# CPU per request of the service, Redis and wrk, and a perf profile: PROFILE_ROUTE=get|set|create|mixed|fixed,
+# PROFILE_PROCESS=service|redis (which process perf samples).
 PROFILE_ROUTE ?= get
 PROFILE_PROCESS ?= service
 bench-profile: setup-bench
