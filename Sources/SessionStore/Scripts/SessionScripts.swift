@@ -132,7 +132,8 @@ enum SessionScripts {
             -- la = now and these three scores: writing them again would change nothing, so a session read
             -- many times a second costs its sorted sets nothing more. At idle 1 la stays, so idle stays 1
             -- for the whole second: its _sessions score at now says this second's first touch has written
-            -- all three (the deadline cannot have changed, la and ttl being unchanged), and one ZSCORE
+            -- all three (the deadline cannot have changed, la and ttl being unchanged; a deadline the
+            -- Node reference wrote, now + ttl, then stays until a later second's touch), and one ZSCORE
             -- spares the three ZADDs (redis-benchmark, 16 gets per EVALSHA: a get at idle 1 9.25 -> 7.60 µs
             -- of Redis CPU; the benchmark's sessions spend about every other second at idle 1).
             local function touch(app, token, s, fields)
