@@ -18,7 +18,7 @@ struct StoreFixture {
     /// `listingBatchSize`: small, so a few sessions make an unpaged listing take many batches.
     init(
         namespace: String? = nil, cacheTime: Int = 0, wipeInterval: Int = 0, waitReplicas: Int = 0,
-        waitTimeoutMilliseconds: Int = 1000, listingBatchSize: Int? = nil, url: String? = nil
+        waitTimeoutMilliseconds: Int = 1000, listingBatchSize: Int? = nil, url: String? = nil, redisConnections: Int? = nil
     ) async throws {
         guard let url = url ?? ProcessInfo.processInfo.environment["RS_TEST_REDIS_URL"] else {
             Issue.record("RS_TEST_REDIS_URL is not set: run the tests through scripts/with-test-redis.sh")
@@ -28,6 +28,7 @@ struct StoreFixture {
         var redisConfiguration = try RedisConfiguration(url: url)
         // No test here is about Redis's deadline: a loaded machine must not turn a slow answer into a failure.
         redisConfiguration.commandTimeout = .seconds(30)
+        if let redisConnections { redisConfiguration.connectionCount = redisConnections }
         redis = RedisClient(configuration: redisConfiguration, logger: logger)
         redis.connect()
         self.namespace = namespace ?? "t\(UInt64.random(in: 0...UInt64.max))"
