@@ -146,12 +146,14 @@ soak: setup-test setup-e2e
 # Benchmarks (README "Performance"); nothing in `make test` measures speed. Each starts its own
 # redis-server and service on free loopback ports and writes bench/results/*.json.
 BENCH_SECONDS ?= 10
+# Root only, off by default: the service (and HTTPBench) at this nice level, e.g. -5 (README "Performance").
+BENCH_SERVICE_NICE ?=
 setup-bench:
 	scripts/setup.sh bench
 
 # wrk on get, set, create, mixed; HTTP alone; Redis alone (redis-benchmark on our scripts); memory.
 bench: setup-bench
-	BENCH_SECONDS=$(BENCH_SECONDS) python3 bench/bench.py
+	BENCH_SECONDS=$(BENCH_SECONDS) BENCH_SERVICE_NICE=$(BENCH_SERVICE_NICE) python3 bench/bench.py
 
 # 1,000 / 100,000 / 1,000,000 sessions: get latency, soapp, killall, wipe, longest Redis block.
 bench-growth: setup-bench

@@ -181,8 +181,9 @@ def main():
     lib.raise_descriptor_limit(IDLE_CONNECTIONS + 1000)
     bin_path = lib.build_release(["rest-sessions", "HTTPBench"])
     results = {"started": lib.run_stamp(), "machine": lib.machine_description(),
-               "command": "make bench BENCH_SECONDS=%d" % SECONDS,
-               "wrk": "wrk -t2 -c50 -d%ds" % SECONDS, "sessions": SESSIONS}
+               "command": "make bench BENCH_SECONDS=%d%s" % (
+                   SECONDS, " BENCH_SERVICE_NICE=%d" % lib.SERVICE_NICE if lib.SERVICE_NICE else ""),
+               "wrk": "wrk -t2 -c50 -d%ds" % SECONDS, "sessions": SESSIONS, "service_nice": lib.SERVICE_NICE}
     redis = lib.Redis()
     service = None
     try:
@@ -243,6 +244,8 @@ def main():
     print()
     print("bench: %s (load average at start %s on %d cores)" % (
         os.path.relpath(path, lib.ROOT), results["machine"]["load_average_at_start"], results["machine"]["cores"]))
+    if lib.SERVICE_NICE:
+        print("bench: the service and HTTPBench ran at nice %d, wrk and Redis at 0" % lib.SERVICE_NICE)
 
 
 if __name__ == "__main__":

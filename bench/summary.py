@@ -14,7 +14,8 @@ def spread(values, fmt):
 
 def main(paths):
     runs = [json.load(open(path)) for path in paths]
-    print("%d runs: %s" % (len(runs), ", ".join(run["started"] for run in runs)))
+    print("%d runs: %s" % (len(runs), ", ".join(
+        run["started"] + (" (service at nice %d)" % run["service_nice"] if run.get("service_nice") else "") for run in runs)))
     print("| route | req/s median (min-max) | p50 ms | p99 ms |")
     print("|---|---|---|---|")
     for name in ("get", "set", "create", "mixed"):
