@@ -38,6 +38,8 @@ assert len(TOKEN_PREFIX) == 52
 # Calls per EVALSHA in the batched Redis-alone limit (the service's most, see SessionStore), and how
 # each Redis-alone limit is labelled in the tables of bench.py and summary.py.
 BATCHED_CALLS = 16
+REDIS_MODES = (("unpipelined", "c50"), ("pipelined", "c50 P16"), ("batched", "c50, %d calls per EVALSHA" % BATCHED_CALLS))
+
 # BENCH_SERVICE_NICE (root only, e.g. -5): the server under test (the service, or HTTPBench) runs at
 # that nice level. Off by default: the figures the targets are held to are at nice 0, the
 # same as wrk and Redis. Every result records it.
@@ -46,7 +48,6 @@ SERVICE_NICE = int(os.environ.get("BENCH_SERVICE_NICE") or 0)
 
 def niced(command):
     return ["nice", "-n", str(SERVICE_NICE), *command] if SERVICE_NICE else command
-REDIS_MODES = (("unpipelined", "c50"), ("pipelined", "c50 P16"), ("batched", "c50, %d calls per EVALSHA" % BATCHED_CALLS))
 
 
 def token(index):

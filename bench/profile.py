@@ -20,6 +20,8 @@ import benchlib as lib
 ROUTE = os.environ.get("PROFILE_ROUTE", "get")
 # Which process perf samples: the service (default) or redis-server running our scripts.
 PROCESS = os.environ.get("PROFILE_PROCESS", "service")
+if PROCESS not in ("service", "redis"):
+    sys.exit("bench: PROFILE_PROCESS is service or redis, not %r" % PROCESS)
 SECONDS = int(os.environ.get("PROFILE_SECONDS", "10"))
 SESSIONS = 1000
 APP = "bench"
