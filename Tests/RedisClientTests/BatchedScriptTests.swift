@@ -1,3 +1,4 @@
+import Foundation
 import EventLoops
 @testable import RedisClient
 import Testing
@@ -103,6 +104,50 @@ import Testing
         let words = ["a", "b", "c", "d", "e"]
         let results = await Self.inOnePass(client, on: loops.loops[0], words.map { .batched(script, [$0]) })
         #expect(results.map { try? $0.get() } == zip(words, [2, 2, 2, 2, 1]).map { Self.reply($0, batchOf: $1, arguments: 1) })
+    }
+
+    /// A batch's calls count towards the write every few commands (HiredisContext.commandQueued):
+    /// a full batch of 16 reaches Redis while the pass that made it is still running. The pass
+    /// blocks its loop until another client, on loops of its own, sees the 16 words in the list.
+    @Test func aFullBatchIsWrittenBeforeItsPassEnds() async throws {
+        let (client, loops, key) = try await Self.setUp()
+        defer { client.close(); loops.shutdown() }
+        let script = Self.recorder(key: key)
+        _ = try await client.send(RedisCommand("SCRIPT", "LOAD", script.script.source))
+        let watcherLoops = EventLoopGroup(count: 1, name: "watcher")
+        var watcherConfiguration = try TestEnvironment.sharedConfiguration()
+        watcherConfiguration.connectionCount = 1
+        let watcher = TestEnvironment.connectedClient(watcherConfiguration, eventLoops: watcherLoops)
+        defer { watcher.close(); watcherLoops.shutdown() }
+        #expect(await TestEnvironment.eventually { await watcher.pingSucceeds() })
+
+        let words = (1...16).map { "w\($0)" }
+        let seenDuringThePass = await withCheckedContinuation { continuation in
+            loops.loops[0].execute {
+                for word in words { client.evaluate(script, arguments: [word]) { _ in } }
+                continuation.resume(returning: Self.waitForLength(16, of: key, by: watcher, upTo: .seconds(5)))
+            }
+        }
+        #expect(seenDuringThePass)
+        #expect(try await Self.list(client, key) == words)
+    }
+
+    /// Blocks the calling thread (a test's own loop, on purpose) until `key` holds `length`
+    /// elements, asking through `watcher`, whose replies come on another loop.
+    private static func waitForLength(_ length: Int, of key: String, by watcher: RedisClient, upTo limit: Duration) -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            let answered = DispatchSemaphore(value: 0)
+            let seen = PthreadLock(0)
+            watcher.send(RedisCommand("LLEN", key)) { result in
+                if case .success(.integer(let count)) = result { seen.withLock { $0 = Int(count) } }
+                answered.signal()
+            }
+            answered.wait()
+            if seen.withLock({ $0 }) >= length { return true }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return false
     }
 
     @Test func aCallThatFailsFailsAlone() async throws {
