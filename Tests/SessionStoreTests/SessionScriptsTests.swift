@@ -1,3 +1,4 @@
+import Foundation
 import RedisClient
 @testable import SessionStore
 import Testing
@@ -18,6 +19,23 @@ import Testing
             let rest = defined ? source.replacing(helper.source, with: "") : source
             #expect(defined == SessionScripts.calls(helper.name, in: rest), "\(name): \(helper.name)")
         }
+    }
+
+    /// The preload list is kept by hand: every script declared in Sources/SessionStore/Scripts
+    /// (`static let NAME = script(` or `= batched(`) is in it under its own name, so none is left
+    /// to the EVAL fallback, which reorders.
+    @Test func everyDeclaredScriptIsPreloaded() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Sources/SessionStore/Scripts").standardizedFileURL
+        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "swift" }
+        let declaration = /static let (\w+) = (?:script|batched)\(/
+        var declared: [String] = []
+        for file in files {
+            declared += try String(contentsOf: file, encoding: .utf8).matches(of: declaration).map { String($0.1) }
+        }
+        #expect(declared.count >= 15)
+        #expect(declared.sorted() == Self.scripts.map(\.name).sorted())
     }
 
     /// What one pass over the helpers from the last relies on.
