@@ -114,12 +114,8 @@ import Testing
         defer { client.close(); loops.shutdown() }
         let script = Self.recorder(key: key)
         _ = try await client.send(RedisCommand("SCRIPT", "LOAD", script.script.source))
-        let watcherLoops = EventLoopGroup(count: 1, name: "watcher")
-        var watcherConfiguration = try TestEnvironment.sharedConfiguration()
-        watcherConfiguration.connectionCount = 1
-        let watcher = TestEnvironment.connectedClient(watcherConfiguration, eventLoops: watcherLoops)
+        let (watcher, watcherLoops, _) = try await Self.setUp()
         defer { watcher.close(); watcherLoops.shutdown() }
-        #expect(await TestEnvironment.eventually { await watcher.pingSucceeds() })
 
         let words = (1...16).map { "w\($0)" }
         let seenDuringThePass = await withCheckedContinuation { continuation in
