@@ -63,6 +63,12 @@ import Testing
         }
     }
 
+    @Test(arguments: [0, 1, 35, 36, 1_295, 1_296, 2_176_782_335, UInt64.max])
+    func generatedRequestIdsArePrefixThenCounterInBase36(number: UInt64) {
+        let prefix = Array("q0x9z-".utf8)
+        #expect(RequestIDs.id(prefix: prefix, number: number) == "q0x9z-" + String(number, radix: 36))
+    }
+
     @Test func requestsSessionsAndUnknownTokensAreCounted() async throws {
         let metrics = TestMetrics()
         try await withMetricsFactory(metrics) {
