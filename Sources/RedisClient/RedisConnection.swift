@@ -67,6 +67,7 @@ final class RedisConnection: @unchecked Sendable {
     /// stopped is reported once, not on every reconnect.
     private var isSilentSinceStall = false
     private var attempt: UInt64 = 0
+    private var preloadRefusalLoggedInAttempt: UInt64?
     private var consecutiveFailures = 0
     private var connectDeadline = UInt64.max
     /// The current attempt sent AUTH or SELECT: it is ready once their replies are in.
@@ -340,8 +341,11 @@ final class RedisConnection: @unchecked Sendable {
                 completion(.success(RedisReply(hiredis: reply)))
             }
         case .scriptLoad:
-            if let reply, reply.pointee.type == REDIS_REPLY_ERROR {
-                logger.warning("Redis refused to preload a script", metadata: ["error": "\(RedisReply.text(of: reply.pointee))"])
+            // One line per connection attempt: a Redis that refuses one script (LOADING, say)
+            // refuses them all, and fifteen identical warnings would bury what else happened.
+            if let reply, reply.pointee.type == REDIS_REPLY_ERROR, preloadRefusalLoggedInAttempt != attempt {
+                preloadRefusalLoggedInAttempt = attempt
+                logger.warning("Redis refused to preload the scripts", metadata: ["error": "\(RedisReply.text(of: reply.pointee))"])
             }
         case .handshake(let isLast, let requiresMaster):
             guard let reply else { return }

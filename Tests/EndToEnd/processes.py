@@ -153,22 +153,26 @@ class RedisServer:
         self.base_arguments = ["--requirepass", password] if password else []
         self.extra_arguments = []
 
-    def start(self):
+    def start(self, wait_for_data=True):
+        """wait_for_data=False returns as soon as the server answers, if only LOADING while it reads its data."""
         server = os.environ.get("RS_TEST_REDIS_SERVER", "redis-server")
         self.process = subprocess.Popen(
             [server, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
              "--dir", str(self.directory), "--logfile", str(self.directory / f"redis-{self.port}.log"),
              *self.base_arguments, *self.extra_arguments],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_until(self._answers, EVENT_DEADLINE_SECONDS, f"redis-server on port {self.port}")
+        wait_until(lambda: self._answers(loading_counts=not wait_for_data), EVENT_DEADLINE_SECONDS,
+                   f"redis-server on port {self.port}")
         return self
 
-    def _answers(self):
+    def _answers(self, loading_counts=False):
         try:
             with RespClient("127.0.0.1", self.port, timeout=1, password=self.password) as client:
                 return client.command("PING") == "PONG"
-        except (OSError, RedisReplyError):   # LOADING while it reads its data
+        except OSError:
             return False
+        except RedisReplyError as error:   # LOADING while it reads its data
+            return loading_counts and str(error).startswith("LOADING ")
 
     def kill(self):
         if self.process and self.process.poll() is None:

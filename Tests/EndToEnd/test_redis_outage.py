@@ -1,8 +1,15 @@
-"""Redis going away and coming back under a running service, and a service started before Redis."""
+"""Redis going away and coming back under a running service, a service started before Redis, and a
+Redis still loading its data set."""
 from api import create, expect_error, expect_json, get, kill, set_data
-from processes import free_port, wait_until
+from processes import EVENT_DEADLINE_SECONDS, free_port, wait_until
+from resp import RedisReplyError, RespClient
 
-SECONDS_TO_RECOVER = 20  # reconnect back-off is at most 2 s; generous for a loaded 2-core machine
+SECONDS_TO_RECOVER = 20  # reconnect back-off is at most 0.5 s; generous for a loaded 2-core machine
+# Redis sleeps KEY_LOAD_DELAY_MICROSECONDS per key it loads (a hidden test setting), so the fillers
+# alone would keep it LOADING for at least 15 s: the test ends the loading itself once it has looked,
+# so the window neither closes early on a slow machine nor lasts longer than the test needs.
+FILLER_KEYS = 50_000
+KEY_LOAD_DELAY_MICROSECONDS = 300
 
 
 def expect_unavailable_everywhere(service, app, token):
@@ -45,3 +52,69 @@ def test_service_starts_without_redis_and_serves_once_it_appears(launcher, redis
     wait_for_ping(service)
     token = create(service, app)
     expect_json(set_data(service, app, token, '{"n":1}'), 200)
+
+
+def redis_is_loading(server):
+    try:
+        with RespClient("127.0.0.1", server.port) as redis:
+            redis.command("PING")
+    except RedisReplyError as error:
+        if str(error).startswith("LOADING "):
+            return True
+        raise
+    return False
+
+
+def log_since_refused_preload(service):
+    """The service's log lines from its first SCRIPT LOAD refused with LOADING on (None before)."""
+    lines = service.log.splitlines()
+    first = next((index for index, line in enumerate(lines)
+                  if "Redis refused to preload the scripts" in line and "error=LOADING " in line), None)
+    return None if first is None else lines[first:]
+
+
+def test_redis_loading_its_data_gives_503_then_serves_its_sessions_without_restart(launcher, redis_server_factory, app):
+    server = redis_server_factory()
+    connected = launcher.start(redis_port=server.port)
+    token = create(connected, app, body='{"kept":"in the RDB"}')
+    with RespClient("127.0.0.1", server.port) as redis:
+        redis.command("EVAL", "for i = 1, tonumber(ARGV[1]) do redis.call('SET', 'filler:' .. i, i) end",
+                      0, FILLER_KEYS)
+        redis.command("SAVE")
+    server.kill()
+    # Events are handled every KB loaded: Redis answers LOADING meanwhile instead of nothing at all.
+    server.extra_arguments = ["--key-load-delay", str(KEY_LOAD_DELAY_MICROSECONDS),
+                              "--loading-process-events-interval-bytes", "1024"]
+    server.start(wait_for_data=False)
+    assert redis_is_loading(server)
+    # Connects for the first time at start-up, where `connected` reconnects.
+    starting = launcher.start(redis_port=server.port, RS_NAMESPACE=connected.namespace)
+    services = (connected, starting)
+    for service in services:
+        # Its connection is up with the preload refused: the 503s below come from LOADING replies,
+        # not from a connection that is still down.
+        wait_until(lambda: log_since_refused_preload(service), EVENT_DEADLINE_SECONDS,
+                   "a preload refused with LOADING in the log")
+        expect_unavailable_everywhere(service, app, token)
+    # Loading never starts again once over: LOADING before and after the 503s means throughout them.
+    assert redis_is_loading(server), "Redis finished loading before the test ended it: raise FILLER_KEYS"
+
+    with RespClient("127.0.0.1", server.port) as redis:   # CONFIG SET is served while loading
+        redis.command("CONFIG", "SET", "key-load-delay", "0")
+    wait_until(lambda: not redis_is_loading(server), EVENT_DEADLINE_SECONDS, "Redis to finish loading")
+    # No waiting for recovery from here: the connections stayed up, so the first request must work.
+    for service in services:
+        ping = service.request("GET", "/ping")
+        assert (ping.status, ping.text) == (200, "PONG"), ping
+        # Also shows that the kill, killsoid and killall refused while loading were never applied.
+        assert expect_json(get(service, app, token), 200).get("d") == {"kept": "in the RDB"}
+        fresh = create(service, app, body='{"n":1}')
+        expect_json(set_data(service, app, fresh, '{"n":2}'), 200)
+        assert expect_json(get(service, app, fresh), 200)["d"] == {"n": 2}
+        expect_json(kill(service, app, fresh), 200, '{"kill":1}')
+        since_refusal = log_since_refused_preload(service)
+        reconnects = [line for line in since_refusal
+                      if "Lost the connection to Redis" in line or "Cannot connect to Redis" in line]
+        assert not reconnects, "a preload refused with LOADING must not cost the connection"
+        # Every script was refused; the one connection says so once, not once per script.
+        assert sum("refused to preload" in line for line in since_refusal) == 1, since_refusal
