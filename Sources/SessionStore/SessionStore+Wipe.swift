@@ -16,12 +16,15 @@ extension SessionStore {
         }
         guard configuration.wipeInterval > 0 else { return }
         let interval = Duration.seconds(wipeInterval)
-        // A first wipe at start: instances restarted more often than the interval still wipe.
+        let retry = min(configuration.wipeRetryDelay, interval)
+        // A first wipe at start: instances restarted more often than the interval still wipe. One
+        // that failed (Redis away, or loading its data after a restart) is tried again soon, not a
+        // whole interval later; one that failed after taking the lock then finds it held, and waits
+        // out the interval as the other instances do.
         let loop = Task { [weak self] in
             while !Task.isCancelled {
-                guard let store = self else { return }
-                store.wipe { result in store.logWipe(result) }
-                try? await Task.sleep(for: interval, tolerance: .seconds(1))
+                guard let failed = await self?.timedWipe() else { return }
+                try? await Task.sleep(for: failed ? retry : interval, tolerance: .seconds(1))
             }
         }
         wipeTimer.withLock { running in
@@ -60,13 +63,17 @@ extension SessionStore {
     /// Made on the first wipe, after the executable has chosen the metrics backend.
     private static let wipedSessions = Counter(label: "rest_sessions_sessions_wiped_total")
 
-    private func logWipe(_ result: Result<Int, SessionStoreError>) {
+    /// One wipe of the timer's, logged; answers whether it failed.
+    private func timedWipe() async -> Bool {
+        let result = await withCheckedContinuation { continuation in wipe { continuation.resume(returning: $0) } }
         switch result {
         case .success(let removed):
             Self.wipedSessions.increment(by: removed)
             if removed > 0 { logger.info("Wiped expired sessions", metadata: ["count": "\(removed)"]) }
+            return false
         case .failure(let error):
             logger.warning("Wipe failed", metadata: ["error": "\(error)"])
+            return true
         }
     }
 

@@ -94,6 +94,29 @@ import Testing
         #expect(try await fixture.keysAfterWipe(begun: wipeBegan) == [])
     }
 
+    @Test func aFailedWipeIsTriedAgainSoonNotAnIntervalLater() async throws {
+        // A server of its own: maxmemory acts on the whole server.
+        let server = try PrivateRedisServer()
+        defer { withExtendedLifetime(server) {} }
+        let fixture = try await StoreFixture(wipeInterval: 600, url: server.url, wipeRetryDelay: .milliseconds(200))
+        let token = try await fixture.create(ttl: "10")
+        try await fixture.age(token, by: 20)
+        // Every write refused (OOM), the wipe's lock first: the first wipe fails.
+        try await fixture.command("CONFIG", "SET", "maxmemory", "1")
+        fixture.store.start()
+        defer { fixture.store.stop() }
+        #expect(try await eventually { try await Self.refusedWrites(fixture) > 0 })
+        try await fixture.command("CONFIG", "SET", "maxmemory", "0")
+        // The next wipe comes after the retry delay, long before the interval.
+        #expect(try await eventually { try await fixture.hash(token) == [:] })
+    }
+
+    private static func refusedWrites(_ fixture: StoreFixture) async throws -> Int {
+        let stats = try await fixture.command("INFO", "errorstats").string ?? ""
+        guard let line = stats.split(separator: "\r\n").first(where: { $0.hasPrefix("errorstat_OOM:count=") }) else { return 0 }
+        return Int(line.dropFirst("errorstat_OOM:count=".count)) ?? 0
+    }
+
     @Test func startedStoreWipesOnItsTimer() async throws {
         let fixture = try await StoreFixture(wipeInterval: 10)
         let token = try await fixture.create(ttl: "10")

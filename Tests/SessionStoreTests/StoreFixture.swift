@@ -18,7 +18,8 @@ struct StoreFixture {
     /// `listingBatchSize`: small, so a few sessions make an unpaged listing take many batches.
     init(
         namespace: String? = nil, cacheTime: Int = 0, wipeInterval: Int = 0, waitReplicas: Int = 0,
-        waitTimeoutMilliseconds: Int = 1000, listingBatchSize: Int? = nil, url: String? = nil, redisConnections: Int? = nil
+        waitTimeoutMilliseconds: Int = 1000, listingBatchSize: Int? = nil, url: String? = nil, redisConnections: Int? = nil,
+        wipeRetryDelay: Duration? = nil
     ) async throws {
         guard let url = url ?? ProcessInfo.processInfo.environment["RS_TEST_REDIS_URL"] else {
             Issue.record("RS_TEST_REDIS_URL is not set: run the tests through scripts/with-test-redis.sh")
@@ -39,6 +40,7 @@ struct StoreFixture {
         configuration.waitReplicas = waitReplicas
         configuration.waitTimeoutMilliseconds = waitTimeoutMilliseconds
         if let listingBatchSize { configuration.listingBatchSize = listingBatchSize }
+        if let wipeRetryDelay { configuration.wipeRetryDelay = wipeRetryDelay }
         store = SessionStore(redis: redis, configuration: configuration, logger: logger)
         try await waitForConnection()
     }
