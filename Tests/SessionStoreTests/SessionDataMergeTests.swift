@@ -58,6 +58,38 @@ import Testing
         #expect(try await fixture.set(token, #"{"z":2,"s":null}"#)?.data == #"{"n":{"x":[1,"]}"]},"z":2}"#)
     }
 
+    /// Stored texts with whitespace (Python's json.dumps writes `{"a": 1, "b": 2}`), escapes and
+    /// nesting: members the one-match path reads and members it leaves to the scanner, side by side.
+    @Test(arguments: [
+        (#"{ "a" : 1 , "b" :\#t"x,y}" ,\#n"c": true }"#, #"{"a":1,"c":true,"z":0}"#),
+        (#"{"a": -1.5e+3, "b": "x", "c": null}"#, #"{"a":-1.5e+3,"c":null,"z":0}"#),
+        (#"{"a":"q\"u","b":[1,{"x":"]"}],"c":"\\"}"#, #"{"a":"q\"u","c":"\\","z":0}"#),
+        (#"{"a\u0041":1,"b":2,"c":{"d":{}}}"#, #"{"a\u0041":1,"c":{"d":{}},"z":0}"#),
+        (#"{}"#, #"{"z":0}"#),
+        (#" {\#r\#n}"#, #"{"z":0}"#),
+    ])
+    func storedTextsAreReadMemberByMember(stored: String, merged: String) async throws {
+        let fixture = try await StoreFixture()
+        let token = StoreFixture.token("W")
+        try await fixture.nodeCreate(token: token, id: "u", ttl: 100, noResave: false, data: stored)
+        #expect(try await fixture.set(token, #"{"b":null,"z":0}"#)?.data == merged)
+    }
+
+    @Test(arguments: [
+        #"{"a":1,}"#, #"{"a" 1}"#, #"{"a":}"#, #"{"a":1 "b":2}"#, "{\"a\":1\u{0B}}", #"{"a":1"#, #"{"a":"x}"#,
+        #"{a:1}"#, #"["a",1]"#, #"{"a":{"b":1}"#, #"{"a\":1}"#,
+    ])
+    func malformedStoredTextsAreRefusedAndChangeNothing(stored: String) async throws {
+        let fixture = try await StoreFixture()
+        let token = StoreFixture.token("M")
+        try await fixture.nodeCreate(token: token, id: "u", ttl: 100, noResave: false, data: stored)
+        let result = await fixture.result {
+            fixture.store.set(app: StoreFixture.app, token: token, data: .object(JSONObject([(key: "z", value: .number("0"))])), completion: $0)
+        }
+        #expect(result.failure?.name == "internalError")
+        #expect(try await fixture.hash(token)["d"] == stored)
+    }
+
     @Test func fiftyConcurrentSetsOfDistinctKeysAllSurvive() async throws {
         let fixture = try await StoreFixture()
         let token = try await fixture.create()
