@@ -154,7 +154,9 @@ enum SessionValidation {
                 text.removeAll(keepingCapacity: true)
                 JSONWriter.append(string: member.key, to: &text)
                 arguments.append(String(decoding: text, as: UTF8.self))
-                arguments.append(member.value == .null ? "" : JSONWriter.string(member.value))
+                text.removeAll(keepingCapacity: true)
+                if member.value != .null { JSONWriter.append(member.value, to: &text) }
+                arguments.append(String(decoding: text, as: UTF8.self))
             }
         default:
             throw .dataNotObject

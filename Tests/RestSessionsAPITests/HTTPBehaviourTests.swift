@@ -67,6 +67,15 @@ import Testing
         }
     }
 
+    @Test func contentTypeIsJSONByItsMediaTypeAlone() {
+        for json in [nil, "", " ", "application/json", "APPLICATION/JSON", "\tapplication/json \t; charset=utf-8", "application/json;", ";x"] {
+            #expect(RequestBody.isJSON(contentType: json), "\(json ?? "nil")")
+        }
+        for other in ["application/jso", "application/jsonx", "application/json x", "text/json", "application/ json", "x;application/json"] {
+            #expect(!RequestBody.isJSON(contentType: other), "\(other)")
+        }
+    }
+
     @Test(arguments: [nil, "application/json", "Application/JSON; charset=utf-8", "application/json;charset=UTF-8", " application/json "])
     func jsonBodiesAreAcceptedWithOrWithoutContentType(contentType: String?) async throws {
         try await APITestContext.with { context in
