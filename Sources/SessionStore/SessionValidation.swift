@@ -207,8 +207,9 @@ enum SessionValidation {
     /// ECMAScript's StrWhiteSpaceChar: white space (Zs, tab, VT, FF, BOM) and line terminators.
     private static func isJavaScriptWhiteSpace(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar {
-        case "\t", "\n", "\u{0B}", "\u{0C}", "\r", "\u{2028}", "\u{2029}", "\u{FEFF}": true
-        default: scalar.properties.generalCategory == .spaceSeparator
+        case " ", "\t", "\n", "\u{0B}", "\u{0C}", "\r", "\u{2028}", "\u{2029}", "\u{FEFF}": true
+        // The property lookup only where it can say yes: it was 0.6% of the service's CPU on create.
+        default: !scalar.isASCII && scalar.properties.generalCategory == .spaceSeparator
         }
     }
 }
