@@ -16,15 +16,18 @@ extension SessionStore {
         }
         guard configuration.wipeInterval > 0 else { return }
         let interval = Duration.seconds(wipeInterval)
-        let retry = min(configuration.wipeRetryDelay, interval)
         // A first wipe at start: instances restarted more often than the interval still wipe. One
-        // that failed (Redis away, or loading its data after a restart) is tried again soon, not a
-        // whole interval later; one that failed after taking the lock then finds it held, and waits
-        // out the interval as the other instances do.
-        let loop = Task { [weak self] in
+        // that failed (Redis away, or loading its data after a restart) is tried again soon, then
+        // twice as late after each further failure, up to the interval: a lasting fault is not
+        // logged every few seconds. A wipe that failed after taking the lock finds it held when
+        // tried again, and so waits out the interval as the other instances do. A wipe always
+        // completes (every Redis command has a deadline), so the loop never hangs on one.
+        let loop = Task { [weak self, retryDelay = configuration.wipeRetryDelay] in
+            var pause = retryDelay
             while !Task.isCancelled {
                 guard let failed = await self?.timedWipe() else { return }
-                try? await Task.sleep(for: failed ? retry : interval, tolerance: .seconds(1))
+                try? await Task.sleep(for: failed ? min(pause, interval) : interval, tolerance: .seconds(1))
+                pause = failed ? min(pause * 2, interval) : retryDelay
             }
         }
         wipeTimer.withLock { running in

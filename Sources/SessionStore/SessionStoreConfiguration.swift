@@ -3,7 +3,8 @@ public struct SessionStoreConfiguration: Sendable, Hashable {
     public var namespace: String = "rs"
     /// Seconds between wipes of expired sessions; 0 disables the timer; 1 to 9 count as 10.
     public var wipeInterval: Int = 600
-    /// How soon a wipe of the timer's that failed is tried again (at most wipeInterval).
+    /// How soon a wipe of the timer's that failed is tried again; doubled after each further
+    /// failure, never beyond wipeInterval.
     var wipeRetryDelay: Duration = .seconds(10)
     /// Seconds a get reply may be served from this instance's memory; 0 = no cache.
     public var cacheTime: Int = 0

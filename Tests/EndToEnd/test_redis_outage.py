@@ -1,5 +1,7 @@
 """Redis going away and coming back under a running service, a service started before Redis, and a
 Redis still loading its data set."""
+import re
+
 from api import create, expect_error, expect_json, get, kill, set_data
 from processes import EVENT_DEADLINE_SECONDS, free_port, wait_until
 from resp import RedisReplyError, RespClient
@@ -10,6 +12,7 @@ SECONDS_TO_RECOVER = 20  # reconnect back-off is at most 0.5 s; generous for a l
 # so the window neither closes early on a slow machine nor lasts longer than the test needs.
 FILLER_KEYS = 50_000
 KEY_LOAD_DELAY_MICROSECONDS = 300
+LOOPS = 2
 
 
 def expect_unavailable_everywhere(service, app, token):
@@ -65,17 +68,28 @@ def redis_is_loading(server):
     return False
 
 
+def is_loading_refusal(line):
+    return "Redis refused to preload the scripts" in line and "error=LOADING " in line
+
+
 def log_since_refused_preload(service):
     """The service's log lines from its first SCRIPT LOAD refused with LOADING on (None before)."""
     lines = service.log.splitlines()
-    first = next((index for index, line in enumerate(lines)
-                  if "Redis refused to preload the scripts" in line and "error=LOADING " in line), None)
+    first = next((index for index, line in enumerate(lines) if is_loading_refusal(line)), None)
     return None if first is None else lines[first:]
+
+
+def refusals_by_connection(service):
+    """How many LOADING refusals each Redis connection of the service logged, by its label."""
+    labels = [re.search(r"redis\.connection=(\S+)", line).group(1)
+              for line in service.log.splitlines() if is_loading_refusal(line)]
+    return {label: labels.count(label) for label in labels}
 
 
 def test_redis_loading_its_data_gives_503_then_serves_its_sessions_without_restart(launcher, redis_server_factory, app):
     server = redis_server_factory()
-    connected = launcher.start(redis_port=server.port)
+    # Two loops, so two command connections, each refused on its own.
+    connected = launcher.start(redis_port=server.port, RS_THREADS=LOOPS)
     token = create(connected, app, body='{"kept":"in the RDB"}')
     with RespClient("127.0.0.1", server.port) as redis:
         redis.command("EVAL", "for i = 1, tonumber(ARGV[1]) do redis.call('SET', 'filler:' .. i, i) end",
@@ -88,13 +102,13 @@ def test_redis_loading_its_data_gives_503_then_serves_its_sessions_without_resta
     server.start(wait_for_data=False)
     assert redis_is_loading(server)
     # Connects for the first time at start-up, where `connected` reconnects.
-    starting = launcher.start(redis_port=server.port, RS_NAMESPACE=connected.namespace)
+    starting = launcher.start(redis_port=server.port, RS_NAMESPACE=connected.namespace, RS_THREADS=LOOPS)
     services = (connected, starting)
     for service in services:
-        # Its connection is up with the preload refused: the 503s below come from LOADING replies,
-        # not from a connection that is still down.
-        wait_until(lambda: log_since_refused_preload(service), EVENT_DEADLINE_SECONDS,
-                   "a preload refused with LOADING in the log")
+        # Its connections are up with the preload refused: the 503s below come from LOADING
+        # replies, not from a connection that is still down.
+        wait_until(lambda: len(refusals_by_connection(service)) == LOOPS, EVENT_DEADLINE_SECONDS,
+                   "a preload refused with LOADING on every connection")
         expect_unavailable_everywhere(service, app, token)
     # Loading never starts again once over: LOADING before and after the 503s means throughout them.
     assert redis_is_loading(server), "Redis finished loading before the test ended it: raise FILLER_KEYS"
@@ -102,7 +116,8 @@ def test_redis_loading_its_data_gives_503_then_serves_its_sessions_without_resta
     with RespClient("127.0.0.1", server.port) as redis:   # CONFIG SET is served while loading
         redis.command("CONFIG", "SET", "key-load-delay", "0")
     wait_until(lambda: not redis_is_loading(server), EVENT_DEADLINE_SECONDS, "Redis to finish loading")
-    # No waiting for recovery from here: the connections stayed up, so the first request must work.
+    # No waiting for recovery from here: the connections made while Redis loaded stayed up, so the
+    # first request must work.
     for service in services:
         ping = service.request("GET", "/ping")
         assert (ping.status, ping.text) == (200, "PONG"), ping
@@ -116,5 +131,5 @@ def test_redis_loading_its_data_gives_503_then_serves_its_sessions_without_resta
         reconnects = [line for line in since_refusal
                       if "Lost the connection to Redis" in line or "Cannot connect to Redis" in line]
         assert not reconnects, "a preload refused with LOADING must not cost the connection"
-        # Every script was refused; the one connection says so once, not once per script.
-        assert sum("refused to preload" in line for line in since_refusal) == 1, since_refusal
+        # Every script was refused; each connection says so once, not once per script.
+        assert refusals_by_connection(service) == {str(index): 1 for index in range(LOOPS)}, since_refusal

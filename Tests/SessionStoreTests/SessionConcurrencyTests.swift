@@ -107,8 +107,9 @@ import Testing
         defer { fixture.store.stop() }
         #expect(try await eventually { try await Self.refusedWrites(fixture) > 0 })
         try await fixture.command("CONFIG", "SET", "maxmemory", "0")
-        // The next wipe comes after the retry delay, long before the interval.
-        #expect(try await eventually { try await fixture.hash(token) == [:] })
+        // The next wipe comes after the retry delay (200 ms, doubled per failure meanwhile), long
+        // before the interval; 8 s also rules out the default delay of 10 s being used instead.
+        #expect(try await eventually(within: .seconds(8)) { try await fixture.hash(token) == [:] })
     }
 
     private static func refusedWrites(_ fixture: StoreFixture) async throws -> Int {
