@@ -22,12 +22,13 @@ extension SessionStore {
         // logged every few seconds. A wipe that failed after taking the lock finds it held when
         // tried again, and so waits out the interval as the other instances do. A wipe always
         // completes (every Redis command has a deadline), so the loop never hangs on one.
-        let loop = Task { [weak self, retryDelay = configuration.wipeRetryDelay] in
-            var pause = retryDelay
+        let firstRetry = min(configuration.wipeRetryDelay, interval)
+        let loop = Task { [weak self] in
+            var retry = firstRetry
             while !Task.isCancelled {
                 guard let failed = await self?.timedWipe() else { return }
-                try? await Task.sleep(for: failed ? min(pause, interval) : interval, tolerance: .seconds(1))
-                pause = failed ? min(pause * 2, interval) : retryDelay
+                try? await Task.sleep(for: failed ? retry : interval, tolerance: .seconds(1))
+                retry = failed ? min(retry * 2, interval) : firstRetry
             }
         }
         wipeTimer.withLock { running in
