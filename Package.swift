@@ -76,7 +76,14 @@ let package = Package(
         // Helpers of the tests that run against Redis: its clock, bounded waits, a private server.
         .target(name: "TestSupport", dependencies: ["RedisClient"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "EventLoopsTests", dependencies: ["EventLoops", "CEpoll"], swiftSettings: swiftSettings),
-        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "CHiredis", "EventLoops", "TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RedisClientTests",
+            dependencies: [
+                "RedisClient", "CHiredis", "EventLoops", "TestSupport", coreMetrics, .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: swiftSettings),
         .testTarget(name: "SessionStoreTests", dependencies: ["SessionStore", "RedisClient", "JSONText", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "EventLoops", "TestSupport"], swiftSettings: swiftSettings),

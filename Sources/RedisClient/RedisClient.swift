@@ -38,15 +38,18 @@ public final class RedisClient: Sendable {
         let loops = eventLoops.loops
         let count = configuration.connectionCount > 0 ? configuration.connectionCount : loops.count
         let scriptPreloads = scriptPreloads
+        let metrics = metrics
         connections = (0..<count).map { index in
             RedisConnection(configuration: configuration, role: .commands, label: "\(index)",
-                            loop: loops[index % loops.count], logger: logger, sentinels: sentinels, scriptPreloads: scriptPreloads)
+                            loop: loops[index % loops.count], logger: logger, sentinels: sentinels, scriptPreloads: scriptPreloads,
+                            metrics: metrics)
         }
         var blockingConfiguration = configuration
         blockingConfiguration.commandTimeout += configuration.blockingCommandExtraTime
         blockingConnections = (0..<max(configuration.blockingConnectionCount, 0)).map { index in
             RedisConnection(configuration: blockingConfiguration, role: .commands, label: "blocking-\(index)",
-                            loop: eventLoops.nextLoop(), logger: logger, sentinels: sentinels, scriptPreloads: scriptPreloads)
+                            loop: eventLoops.nextLoop(), logger: logger, sentinels: sentinels, scriptPreloads: scriptPreloads,
+                            metrics: metrics)
         }
         subscriber = RedisConnection(configuration: configuration, role: .subscriber, label: "subscriber",
                                      loop: eventLoops.nextLoop(), logger: logger, sentinels: sentinels)
@@ -114,7 +117,7 @@ public final class RedisClient: Sendable {
     /// script made on the same connection in this pass of its loop. Falls back to EVAL as `evaluate` does.
     public func evaluate(_ batched: RedisBatchedScript, arguments: [String],
                          completion: @escaping @Sendable (Result<RedisReply, RedisError>) -> Void) {
-        nextReadyConnection().evaluate(batched, arguments: arguments, completion: metrics.measuring(completion))
+        nextReadyConnection().evaluate(batched, arguments: arguments, completion: completion)
     }
 
     public func evaluate(_ batched: RedisBatchedScript, arguments: [String]) async throws(RedisError) -> RedisReply {

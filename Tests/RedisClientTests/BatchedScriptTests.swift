@@ -1,5 +1,7 @@
+import CoreMetrics
 import Foundation
 import EventLoops
+import MetricsTestKit
 @testable import RedisClient
 import Testing
 
@@ -70,6 +72,23 @@ import Testing
 
     private static func reply(_ word: String, batchOf calls: Int, arguments: Int) -> RedisReply {
         .array([.bulkString(Array(word.utf8)), .integer(Int64(calls)), .integer(Int64(arguments))])
+    }
+
+    @Test func aBatchIsMeasuredAsOneCommandAndEachFailedCallCounted() async throws {
+        let metrics = TestMetrics()
+        try await withMetricsFactory(metrics) {
+            let (client, loops, key) = try await Self.setUp()
+            defer { client.close(); loops.shutdown() }
+            let script = Self.recorder(key: key)
+            let before = try metrics.expectTimer(RedisMetrics.roundTripLabel).values.count
+            let results = await Self.inOnePass(client, on: loops.loops[0], [
+                .batched(script, ["w1"]), .batched(script, ["fail"]), .batched(script, ["w3"]), .batched(script, ["fail"]),
+            ])
+            #expect(results.filter { (try? $0.get()) == nil }.count == 2)
+            // The EVALSHA that Redis did not know yet, then its EVAL: two commands, not four calls.
+            #expect(try metrics.expectTimer(RedisMetrics.roundTripLabel).values.count - before == 2)
+            #expect(metrics.counterTotal(label: RedisMetrics.errorsLabel, dimensions: [("kind", "reply")]) == 2)
+        }
     }
 
     @Test func callsMadeInOnePassShareOneScriptCall() async throws {
