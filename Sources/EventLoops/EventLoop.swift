@@ -24,6 +24,7 @@ public final class EventLoop: @unchecked Sendable {
     /// descriptor that was closed and reused within one `epoll_wait` batch.
     private var watchers: [FileDescriptorWatcher?] = []
     private var nextWatcherGeneration: UInt32 = 0
+    private var busyPoll: BusyPollPolicy
 
     private struct Incoming {
         var tasks: [@Sendable () -> Void] = []
@@ -37,8 +38,10 @@ public final class EventLoop: @unchecked Sendable {
     private static let eventsPerWait: Int32 = 256
     private static let wakeToken: UInt64 = .max
 
-    init(name: String) {
+    /// `busyPollMaximum`: how long the loop may poll before it sleeps (see BusyPollPolicy).
+    init(name: String, busyPollMaximum: Duration = .zero) {
         self.name = name
+        busyPoll = BusyPollPolicy(maximum: busyPollMaximum.eventLoopNanoseconds)
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         wakeDescriptor = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
         // Without these the process cannot serve anything; they fail only when out of descriptors at start.
@@ -188,8 +191,9 @@ public final class EventLoop: @unchecked Sendable {
         name.withCString { cepoll_name_current_thread($0) }
         var events = [epoll_event](repeating: epoll_event(), count: Int(Self.eventsPerWait))
         var isRunning = true
+        var busySince = Self.now()
         while isRunning {
-            let count = epoll_wait(epoll, &events, Self.eventsPerWait, waitTimeout())
+            let count = waitForEvents(&events, busySince: &busySince)
             if count < 0 {
                 precondition(errno == EINTR, "event loop \(name): epoll_wait failed: \(String(cString: strerror(errno)))")
                 continue
@@ -244,6 +248,29 @@ public final class EventLoop: @unchecked Sendable {
         let index = Int(data >> 32)
         guard index < watchers.count, let watcher = watchers[index], watcher.generation == UInt32(truncatingIfNeeded: data) else { return }
         watcher.handle(IOEvents(rawValue: event.events))
+    }
+
+    /// epoll_wait, after polling a while when the policy says so (sched_yield between polls lets a
+    /// thread woken on this processor run at once). Polling stops at `maximum` whatever the timers:
+    /// a timer is then at most that late, and timers count in milliseconds.
+    private func waitForEvents(_ events: inout [epoll_event], busySince: inout UInt64) -> Int32 {
+        var timeout = waitTimeout()
+        guard timeout != 0, busyPoll.maximum > 0 else { return epoll_wait(epoll, &events, Self.eventsPerWait, timeout) }
+        let start = Self.now()
+        busyPoll.recordBusy(start &- busySince)
+        defer {
+            busySince = Self.now()
+            busyPoll.recordWaiting(busySince &- start)
+        }
+        if let pollDeadline = busyPoll.pollDeadline(from: start) {
+            repeat {
+                let count = epoll_wait(epoll, &events, Self.eventsPerWait, 0)
+                if count != 0 { return count }
+                sched_yield()
+            } while Self.now() < pollDeadline
+            timeout = waitTimeout()
+        }
+        return epoll_wait(epoll, &events, Self.eventsPerWait, timeout)
     }
 
     private func waitTimeout() -> Int32 {

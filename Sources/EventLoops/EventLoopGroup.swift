@@ -7,10 +7,11 @@ public final class EventLoopGroup: Sendable {
     public let loops: [EventLoop]
     private let next = AtomicCounter()
 
-    /// `count` below 1: one loop per usable processor.
-    public init(count: Int = 0, name: String = "event-loop") {
+    /// `count` below 1: one loop per usable processor. `busyPollMaximum`: how long a busy loop may
+    /// poll before it sleeps (see BusyPollPolicy); zero sleeps at once.
+    public init(count: Int = 0, name: String = "event-loop", busyPollMaximum: Duration = .zero) {
         let count = count > 0 ? count : Self.usableProcessorCount
-        loops = (0..<count).map { EventLoop(name: "\(name)-\($0)") }
+        loops = (0..<count).map { EventLoop(name: "\(name)-\($0)", busyPollMaximum: busyPollMaximum) }
     }
 
     /// The processors this process may run on (its CPU affinity), at least 1.

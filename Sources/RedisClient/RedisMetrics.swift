@@ -1,4 +1,5 @@
 import CoreMetrics
+import EventLoops
 
 /// Redis round trips and failures, through swift-metrics (the executable chooses the backend).
 /// Made once per client; a command costs a clock read and the backend's atomic updates.
@@ -56,7 +57,7 @@ struct RedisMetrics: Sendable {
     }
 
     private func recordRoundTrip(since start: ContinuousClock.Instant) {
-        roundTrip.recordNanoseconds(Int64(clamping: (ContinuousClock.now - start).nanoseconds))
+        roundTrip.recordNanoseconds(Int64(clamping: (ContinuousClock.now - start).eventLoopNanoseconds))
     }
 
     private static func kind(of error: RedisError) -> Kind {

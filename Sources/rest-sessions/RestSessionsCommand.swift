@@ -57,6 +57,8 @@ struct RestSessionsCommand: ParsableCommand {
     var maxConnections: String?
     @Option(help: ArgumentHelp(SettingDefinition.named("threads").help, valueName: "count"))
     var threads: String?
+    @Option(help: ArgumentHelp(SettingDefinition.named("busy-poll-us").help, valueName: "µs"))
+    var busyPollUs: String?
     @Option(help: ArgumentHelp(SettingDefinition.named("header-timeout").help, valueName: "seconds"))
     var headerTimeout: String?
     @Option(help: ArgumentHelp(SettingDefinition.named("idle-timeout").help, valueName: "seconds"))
@@ -88,7 +90,7 @@ struct RestSessionsCommand: ParsableCommand {
             ("redis-timeout-ms", redisTimeoutMs), ("namespace", namespace), ("wipe", wipe),
             ("cache-time", cacheTime), ("cache-max", cacheMax), ("log-level", logLevel),
             ("max-header-bytes", maxHeaderBytes), ("max-body-bytes", maxBodyBytes), ("max-connections", maxConnections),
-            ("threads", threads), ("header-timeout", headerTimeout), ("idle-timeout", idleTimeout), ("shutdown-timeout", shutdownTimeout),
+            ("threads", threads), ("busy-poll-us", busyPollUs), ("header-timeout", headerTimeout), ("idle-timeout", idleTimeout), ("shutdown-timeout", shutdownTimeout),
             ("auth-cookie", authCookie), ("api-keys", apiKeys), ("api-keys-file", apiKeysFile),
             ("sentinels", sentinels), ("sentinel-master", sentinelMaster), ("sentinel-password", sentinelPassword),
             ("wait-replicas", waitReplicas), ("wait-timeout-ms", waitTimeoutMs),

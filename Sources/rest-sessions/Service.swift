@@ -38,7 +38,8 @@ final class Service: Sendable {
         apiOptions.authCookie = settings.authCookie
         apiOptions.metricsText = MetricsSetup.bootstrapPrometheus()
         // HTTP and Redis share the loops: a request's command and reply stay on its connection's thread.
-        let eventLoops = EventLoopGroup(count: settings.eventLoopCount, name: "rest-sessions")
+        let eventLoops = EventLoopGroup(
+            count: settings.eventLoopCount, name: "rest-sessions", busyPollMaximum: settings.busyPollMaximum)
         let redis = RedisClient(configuration: redisConfiguration, eventLoops: eventLoops, logger: Logger(label: "rest-sessions.redis"))
         redis.connect()
         let store = SessionStore(redis: redis, configuration: settings.storeConfiguration, logger: Logger(label: "rest-sessions.store"))
@@ -71,6 +72,7 @@ final class Service: Sendable {
                 "apiKeys": "\(apiOptions.apiKeys.map { "\($0.count) required" } ?? "none")",
                 "wait-replicas": "\(settings.waitReplicas)",
                 "threads": "\(eventLoops.loops.count)",
+                "busy-poll-us": "\(settings.busyPollMicroseconds)",
             ])
         let signalSources = installSignalHandlers { signalName in
             self.stop(after: signalName, server: server, store: store, redis: redis, eventLoops: eventLoops)

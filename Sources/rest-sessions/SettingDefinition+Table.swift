@@ -80,6 +80,10 @@ extension SettingDefinition {
                 summary: "Event-loop threads serving both HTTP and Redis (0: one per usable processor but one, at least one)",
                 expectation: "an integer from 0 to 256", kind: .integer(\.threads, allowed: [0...256])),
             SettingDefinition(
+                fileKey: "busyPollUs", flag: "busy-poll-us", environmentName: "RS_BUSY_POLL_US",
+                summary: "Microseconds an event loop busy at least half the time polls for work before it sleeps (0: sleeps at once)",
+                expectation: "an integer from 0 to 10000", kind: .integer(\.busyPollMicroseconds, allowed: [0...10_000])),
+            SettingDefinition(
                 fileKey: "headerTimeout", flag: "header-timeout", environmentName: "RS_HEADER_TIMEOUT",
                 summary: "Seconds a client has to send a request's headers, and again its body (408 after)",
                 expectation: "an integer from 1 to 600", kind: .integer(\.headerTimeout, allowed: [1...600])),

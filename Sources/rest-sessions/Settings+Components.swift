@@ -15,6 +15,9 @@ extension Settings {
         threads > 0 ? threads : max(1, EventLoopGroup.usableProcessorCount - 1)
     }
 
+    /// How long a busy event loop polls before it sleeps (BusyPollPolicy; README, Performance).
+    var busyPollMaximum: Duration { .microseconds(busyPollMicroseconds) }
+
     /// The Redis URL, when set, replaces redisHost and redisPort (it was validated at load time) and
     /// carries the user, password and database itself; sentinels replace the host, port and URL.
     func redisConfiguration() throws(SettingsError) -> RedisConfiguration {

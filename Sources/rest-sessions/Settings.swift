@@ -20,6 +20,7 @@ struct Settings: Sendable, Hashable {
     var maxBodyBytes = 65536
     var maxConnections = 10000
     var threads = 0
+    var busyPollMicroseconds = 300
     var headerTimeout = 10
     var idleTimeout = 60
     var shutdownTimeout = 10

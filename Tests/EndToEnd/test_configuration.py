@@ -31,13 +31,14 @@ INVALID = [
     ("maxBodyBytes", "--max-body-bytes", "RS_MAX_BODY_BYTES", ["1023", "16777217"], ["1024", "16777216"]),
     ("maxConnections", "--max-connections", "RS_MAX_CONNECTIONS", ["0", "1000001"], ["1000000"]),
     ("threads", "--threads", "RS_THREADS", ["-1", "257", "two"], ["0", "256"]),
+    ("busyPollUs", "--busy-poll-us", "RS_BUSY_POLL_US", ["-1", "10001", "0.5"], ["0", "10000"]),
     ("headerTimeout", "--header-timeout", "RS_HEADER_TIMEOUT", ["0", "601"], ["600"]),
     ("idleTimeout", "--idle-timeout", "RS_IDLE_TIMEOUT", ["0", "3601"], ["3600"]),
     ("shutdownTimeout", "--shutdown-timeout", "RS_SHUTDOWN_TIMEOUT", ["-1", "601"], ["600"]),
 ]
 FILE_VALUES = {"port": 65536, "redisPort": 0, "redisTimeoutMs": 9, "wipe": 5, "cacheTime": 86401,
                "cacheMax": 0, "maxHeaderBytes": 1023, "maxBodyBytes": 16777217, "maxConnections": 0,
-               "threads": 257, "headerTimeout": 601, "idleTimeout": 0, "shutdownTimeout": 601}
+               "threads": 257, "busyPollUs": 10001, "headerTimeout": 601, "idleTimeout": 0, "shutdownTimeout": 601}
 
 
 def run_to_exit(arguments=(), **settings):

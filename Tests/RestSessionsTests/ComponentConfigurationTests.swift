@@ -6,6 +6,13 @@ import Testing
 @testable import rest_sessions
 
 @Suite struct ComponentConfigurationTests {
+    @Test func busyPollingLastsUpTo300MicrosecondsUnlessSetOtherwise() throws {
+        #expect(try Settings.load(flags: [:], configPath: nil, environment: [:]).busyPollMaximum == .microseconds(300))
+        let off = try Settings.load(flags: [:], configPath: nil, environment: ["RS_BUSY_POLL_US": "0"])
+        #expect(off.busyPollMaximum == .zero)
+        #expect(try Settings.load(flags: ["busy-poll-us": "1500"], configPath: nil, environment: [:]).busyPollMaximum == .microseconds(1500))
+    }
+
     @Test func redisHostAndPortMakeTheEndpoint() throws {
         let settings = try Settings.load(
             flags: [:], configPath: nil, environment: ["RS_REDISHOST": "redis.internal", "RS_REDISPORT": "6380", "RS_REDIS_TIMEOUT_MS": "250"])

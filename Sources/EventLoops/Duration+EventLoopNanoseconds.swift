@@ -1,6 +1,7 @@
 extension Duration {
-    /// Whole nanoseconds, clamped to 0...UInt64.max / 2 so deadlines computed from it cannot overflow.
-    var nanoseconds: UInt64 {
+    /// Whole nanoseconds for event-loop deadlines, clamped to 0...UInt64.max / 2 so that a deadline
+    /// computed from it cannot overflow.
+    public var eventLoopNanoseconds: UInt64 {
         let (seconds, attoseconds) = components
         guard seconds >= 0 else { return 0 }
         let limit = UInt64.max / 2
