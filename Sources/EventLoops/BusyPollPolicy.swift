@@ -8,7 +8,7 @@
 /// polls to any thread that wants it; a less busy loop sleeps at once, so a quiet service spends
 /// nothing on polling. Time spent polling counts as waiting, so polling cannot keep itself going.
 public struct BusyPollPolicy: Sendable, Equatable {
-    /// The longest poll before sleeping, in nanoseconds; 0 never polls.
+    /// The longest poll before sleeping, in nanoseconds, at most a period; 0 never polls.
     public let maximum: UInt64
     /// How much time, busy and waiting together, each decision looks back on.
     public let period: UInt64
@@ -20,8 +20,8 @@ public struct BusyPollPolicy: Sendable, Equatable {
     public static let defaultPeriod: UInt64 = 10_000_000
 
     public init(maximum: UInt64, period: UInt64 = Self.defaultPeriod) {
-        self.maximum = maximum
         self.period = max(period, 1)
+        self.maximum = min(maximum, self.period)
     }
 
     /// The loop worked (handled events, timers and tasks) for `nanoseconds`.
@@ -36,9 +36,10 @@ public struct BusyPollPolicy: Sendable, Equatable {
         decideIfPeriodEnded()
     }
 
-    /// Until when to poll, from `now`, before sleeping; nil to sleep at once.
-    public func pollDeadline(from now: UInt64) -> UInt64? {
-        polls ? now &+ maximum : nil
+    /// Until when to poll, from `now`, before sleeping; nil to sleep at once. Never past
+    /// `timerDeadline`, the loop's earliest timer: polling delays no timer.
+    public func pollDeadline(from now: UInt64, timerDeadline: UInt64? = nil) -> UInt64? {
+        polls ? min(now &+ maximum, timerDeadline ?? .max) : nil
     }
 
     private mutating func decideIfPeriodEnded() {

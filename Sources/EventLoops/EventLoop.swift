@@ -251,18 +251,20 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     /// epoll_wait, after polling a while when the policy says so (sched_yield between polls lets a
-    /// thread woken on this processor run at once). Polling stops at `maximum` whatever the timers:
-    /// a timer is then at most that late, and timers count in milliseconds.
+    /// thread woken on this processor run at once). Polling ends by the earliest timer's deadline,
+    /// so it delays no timer. epoll_wait's errno survives the accounting, for the caller's EINTR test.
     private func waitForEvents(_ events: inout [epoll_event], busySince: inout UInt64) -> Int32 {
         var timeout = waitTimeout()
         guard timeout != 0, busyPoll.maximum > 0 else { return epoll_wait(epoll, &events, Self.eventsPerWait, timeout) }
         let start = Self.now()
         busyPoll.recordBusy(start &- busySince)
         defer {
+            let waitError = errno
             busySince = Self.now()
             busyPoll.recordWaiting(busySince &- start)
+            errno = waitError
         }
-        if let pollDeadline = busyPoll.pollDeadline(from: start) {
+        if let pollDeadline = busyPoll.pollDeadline(from: start, timerDeadline: timers.earliestDeadline) {
             repeat {
                 let count = epoll_wait(epoll, &events, Self.eventsPerWait, 0)
                 if count != 0 { return count }

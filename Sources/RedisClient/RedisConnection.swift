@@ -434,7 +434,7 @@ final class RedisConnection: @unchecked Sendable {
     /// Silence that tears a connection down: its oldest command in flight is past its deadline
     /// and a further commandTimeout has passed without any reply. A slow Redis whose replies still
     /// arrive keeps moving `lastProgress` and is never torn down.
-    private var stallTimeout: UInt64 { commandTimeout &* 2 }
+    private var stallTimeout: UInt64 { min(commandTimeout, UInt64.max / 4) * 2 }
 
     // MARK: Connecting
 

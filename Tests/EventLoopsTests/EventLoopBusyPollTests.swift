@@ -12,6 +12,24 @@ import Testing
         #expect(polled >= 1_000_000, "the loop's thread used \(polled) ns of CPU in 50 ms after its busy task")
     }
 
+    @Test func aTimerDueWhileTheLoopPollsFires() async throws {
+        let group = EventLoopGroup(count: 1, name: "poll-timer", busyPollMaximum: .milliseconds(10))
+        defer { group.shutdown() }
+        let loop = group.loops[0]
+        let firedAfter = PthreadLock<UInt64?>(nil)
+        loop.sync {
+            let end = EventLoop.now() + 30_000_000
+            while EventLoop.now() < end {}
+            let scheduled = EventLoop.now()
+            loop.schedule(after: 100_000) { firedAfter.withLock { $0 = EventLoop.now() - scheduled } }
+        }
+        for _ in 0..<50 where firedAfter.withLock({ $0 }) == nil {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let delay = try #require(firedAfter.withLock { $0 }, "the timer never fired")
+        #expect(delay < 250_000_000, "a 0.1 ms timer fired after \(delay) ns")
+    }
+
     @Test func aQuietLoopSleepsAtOnce() async throws {
         let group = EventLoopGroup(count: 1, name: "quiet", busyPollMaximum: .milliseconds(500))
         defer { group.shutdown() }
