@@ -7,7 +7,7 @@
 /// period polls for up to `maximum` nanoseconds before it sleeps, yielding its processor between
 /// polls to any thread that wants it; a less busy loop sleeps at once, so a quiet service spends
 /// nothing on polling. Time spent polling counts as waiting, so polling cannot keep itself going.
-public struct BusyPollPolicy: Sendable, Equatable {
+public struct BusyPollPolicy: Sendable {
     /// The longest poll before sleeping, in nanoseconds, at most a period; 0 never polls.
     public let maximum: UInt64
     /// How much time, busy and waiting together, each decision looks back on.
