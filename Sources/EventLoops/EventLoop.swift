@@ -25,6 +25,8 @@ public final class EventLoop: @unchecked Sendable {
     private var watchers: [FileDescriptorWatcher?] = []
     private var nextWatcherGeneration: UInt32 = 0
     private var busyPoll: BusyPollPolicy
+    /// Polls made before sleeping since the loop started (tests read it on the loop).
+    private(set) var pollCount: UInt64 = 0
 
     private struct Incoming {
         var tasks: [@Sendable () -> Void] = []
@@ -266,6 +268,7 @@ public final class EventLoop: @unchecked Sendable {
         }
         if let pollDeadline = busyPoll.pollDeadline(from: start, timerDeadline: timers.earliestDeadline) {
             repeat {
+                pollCount &+= 1
                 let count = epoll_wait(epoll, &events, Self.eventsPerWait, 0)
                 if count != 0 { return count }
                 sched_yield()
