@@ -43,7 +43,7 @@ public final class EventLoop: @unchecked Sendable {
     /// `busyPollMaximum`: how long the loop may poll before it sleeps (see BusyPollPolicy).
     init(name: String, busyPollMaximum: Duration = .zero) {
         self.name = name
-        busyPoll = BusyPollPolicy(maximum: busyPollMaximum.eventLoopNanoseconds)
+        busyPoll = BusyPollPolicy(maximum: busyPollMaximum.clampedNanoseconds)
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         wakeDescriptor = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
         // Without these the process cannot serve anything; they fail only when out of descriptors at start.

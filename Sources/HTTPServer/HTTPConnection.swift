@@ -285,7 +285,7 @@ final class HTTPConnection: @unchecked Sendable {
     private func startLingering() {
         phase = .lingering
         socket.shutdownWriting()
-        lingerDeadline = Self.now() + min(Self.lingerDuration, limits.headerTimeout.eventLoopNanoseconds)
+        lingerDeadline = Self.now() + min(Self.lingerDuration, limits.headerTimeout.clampedNanoseconds)
         parser = HTTPRequestParser(limits: limits.parserLimits)
         slots.removeAll()
     }
@@ -318,7 +318,7 @@ final class HTTPConnection: @unchecked Sendable {
     // MARK: Timeouts
 
     private func currentTimeout() -> (kind: HTTPConnectionTimeout, deadline: UInt64)? {
-        let idleTimeout = limits.idleTimeout.eventLoopNanoseconds
+        let idleTimeout = limits.idleTimeout.clampedNanoseconds
         switch phase {
         case .closed:
             return nil
@@ -327,10 +327,10 @@ final class HTTPConnection: @unchecked Sendable {
         case .open:
             // A client that reads its answers a byte at a time gets idleTimeout in all, not per byte.
             if let writeStalledAt { return (.write, writeStalledAt &+ idleTimeout) }
-            if let headStartedAt { return (.head, headStartedAt &+ limits.headerTimeout.eventLoopNanoseconds) }
+            if let headStartedAt { return (.head, headStartedAt &+ limits.headerTimeout.clampedNanoseconds) }
             // Waiting for handlers, or not reading until the backlog drains: no client timeout runs.
             if readSuspended || stopsParsing { return nil }
-            if let bodyStartedAt { return (.body, bodyStartedAt &+ limits.bodyTimeout.eventLoopNanoseconds) }
+            if let bodyStartedAt { return (.body, bodyStartedAt &+ limits.bodyTimeout.clampedNanoseconds) }
             return slots.isEmpty ? (.idle, lastProgress &+ idleTimeout) : nil
         }
     }

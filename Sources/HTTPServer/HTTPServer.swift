@@ -59,7 +59,7 @@ public final class HTTPServer: Sendable {
             for listener in stopping { listener.stop() }
             context.beginShutdown(completion: completion)
             for worker in workers { worker.loop.execute { worker.beginShutdown() } }
-            let grace = context.limits.shutdownGracePeriod.eventLoopNanoseconds
+            let grace = context.limits.shutdownGracePeriod.clampedNanoseconds
             for worker in workers { worker.loop.schedule(after: grace) { worker.closeAll() } }
             context.completeShutdownIfDone()
         }

@@ -97,8 +97,8 @@ final class RedisConnection: @unchecked Sendable {
         logger[metadataKey: "redis.connection"] = "\(label)"
         self.logger = logger
         self.loop = loop
-        commandTimeout = configuration.commandTimeout.eventLoopNanoseconds
-        connectTimeout = configuration.connectTimeout.eventLoopNanoseconds
+        commandTimeout = configuration.commandTimeout.clampedNanoseconds
+        connectTimeout = configuration.connectTimeout.clampedNanoseconds
         // Strong: close() cancels it, which lets go of the connection.
         deadlineTimer = loop.makeTimer { [self] in deadlineTimerFired() }
     }
@@ -656,8 +656,8 @@ final class RedisConnection: @unchecked Sendable {
         state = .waitingToReconnect
         let attempt = self.attempt
         let delay = ReconnectBackoff(
-            minimum: configuration.minimumReconnectDelay.eventLoopNanoseconds,
-            maximum: configuration.maximumReconnectDelay.eventLoopNanoseconds
+            minimum: configuration.minimumReconnectDelay.clampedNanoseconds,
+            maximum: configuration.maximumReconnectDelay.clampedNanoseconds
         ).delay(afterFailures: consecutiveFailures)
         loop.schedule(after: delay) { [self] in
             guard case .waitingToReconnect = state, self.attempt == attempt else { return }

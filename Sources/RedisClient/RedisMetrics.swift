@@ -57,7 +57,7 @@ struct RedisMetrics: Sendable {
     }
 
     private func recordRoundTrip(since start: ContinuousClock.Instant) {
-        roundTrip.recordNanoseconds(Int64(clamping: (ContinuousClock.now - start).eventLoopNanoseconds))
+        roundTrip.recordNanoseconds(Int64(clamping: (ContinuousClock.now - start).clampedNanoseconds))
     }
 
     private static func kind(of error: RedisError) -> Kind {

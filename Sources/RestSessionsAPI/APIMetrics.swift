@@ -42,7 +42,7 @@ final class APIMetrics: Sendable {
     }
 
     func recordRequest(route: RouteName, status: Int, duration: Duration) {
-        durations[route.rawValue].recordNanoseconds(duration.wholeNanoseconds)
+        durations[route.rawValue].recordNanoseconds(Int64(duration.clampedNanoseconds))
         requestCounter(route: route, status: status).increment()
     }
 

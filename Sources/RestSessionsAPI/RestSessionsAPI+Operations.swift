@@ -1,4 +1,5 @@
 import Dispatch
+import EventLoops
 import HTTPServer
 import SessionStore
 import Synchronization
@@ -44,7 +45,7 @@ extension RestSessionsAPI {
     /// once when Redis is known to be away).
     func answerReadiness(reply: Reply) {
         let answer = ReadinessAnswer(reply: reply)
-        let deadline = DispatchTime.now() + .nanoseconds(Int(options.readinessTimeout.wholeNanoseconds))
+        let deadline = DispatchTime.now() + .nanoseconds(Int(options.readinessTimeout.clampedNanoseconds))
         DispatchQueue.global().asyncAfter(deadline: deadline) { answer.finish(ready: false) }
         store.ping { result in answer.finish(ready: (try? result.get()) != nil) }
     }

@@ -1,7 +1,7 @@
 extension Duration {
-    /// Whole nanoseconds for event-loop deadlines, clamped to 0...UInt64.max / 2 so that a deadline
-    /// computed from it cannot overflow.
-    public var eventLoopNanoseconds: UInt64 {
+    /// Whole nanoseconds, clamped to 0...UInt64.max / 2 so that a deadline computed from it cannot
+    /// overflow: for event-loop deadlines, timeouts and the metrics' durations alike.
+    public var clampedNanoseconds: UInt64 {
         let (seconds, attoseconds) = components
         guard seconds >= 0 else { return 0 }
         let limit = UInt64.max / 2
