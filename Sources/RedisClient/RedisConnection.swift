@@ -71,6 +71,7 @@ final class RedisConnection: @unchecked Sendable {
     private var attempt: UInt64 = 0
     private var preloadRefusalLoggedInAttempt: UInt64?
     private var consecutiveFailures = 0
+    private var refusalLog = RefusalLog(interval: .seconds(10))
     private var connectDeadline = UInt64.max
     /// The current attempt sent AUTH or SELECT: it is ready once their replies are in.
     private var awaitsHandshake = false
@@ -268,8 +269,9 @@ final class RedisConnection: @unchecked Sendable {
     private func issueOpenBatch() {
         guard let batch = takeOpenBatch() else { return }
         let failedCall: @Sendable (String) -> RedisError = { [self] message in
-            metrics.countFailedCall()
-            return replyError(message)
+            let error = replyError(message)
+            metrics.countFailedCall(error)
+            return error
         }
         enqueue(batch.command, calls: batch.completions.count, completion: metrics.measuring { [self] result in
             if case .failure(let error) = result, error.isMissingScript {
@@ -375,9 +377,16 @@ final class RedisConnection: @unchecked Sendable {
     /// An error reply as the command (or the call of a batch) fails with.
     private func replyError(_ message: String) -> RedisError {
         let error = RedisError.fromReply(message)
-        if sentinels != nil, error.isUnavailable {
+        if sentinels != nil, error.isNotServing {
             // A demoted master answers READONLY: ask the sentinels where the master went.
             teardownReason = "Redis answered \(error.message.prefix(80)); asking the sentinels for the master"
+        }
+        if error.isRefusal, let refusals = refusalLog.record(at: EventLoop.now()) {
+            // The API answers these 503 without a line of its own: this is where an operator learns why.
+            logger.error("Redis refuses commands", metadata: [
+                "error": "\(error.message.prefix(200))", "refusals": "\(refusals)",
+                "redis.endpoint": "\(currentEndpointDescription)",
+            ])
         }
         return error
     }

@@ -6,6 +6,7 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
         case connectionLost
         case tooManyPendingCommands
         case notServing
+        case refused
         case reply
         case unsupportedCommand
     }
@@ -31,6 +32,10 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Redis answered that it cannot serve the command now: `LOADING` its data set, `READONLY` (a
     /// replica, e.g. a master just demoted by a failover) or `MASTERDOWN`.
     public static func notServing(_ message: String) -> RedisError { RedisError(.notServing, message) }
+    /// Redis refused the command for a reason of its own state: `OOM` (maxmemory reached under
+    /// noeviction), `MISCONF` (it cannot persist and stops writes), `BUSY` (a script or module holds
+    /// it) or `NOREPLICAS` (min-replicas-to-write not met). Nothing of the command was done.
+    public static func refused(_ message: String) -> RedisError { RedisError(.refused, message) }
     /// Redis answered with an error reply.
     public static func reply(_ message: String) -> RedisError { RedisError(.reply, message) }
     /// The command cannot work through this client (empty, or changes per-connection state of a pool).
@@ -39,17 +44,23 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Redis is unreachable, too slow or overloaded: the API answers 503.
     public var isUnavailable: Bool {
         switch code {
-        case .notConnected, .timedOut, .connectionLost, .tooManyPendingCommands, .notServing: true
+        case .notConnected, .timedOut, .connectionLost, .tooManyPendingCommands, .notServing, .refused: true
         case .reply, .unsupportedCommand: false
         }
     }
 
     /// True for an error reply from Redis (as opposed to a failure of the client or the connection).
-    public var isReply: Bool { code == .reply || code == .notServing }
+    public var isReply: Bool { code == .reply || code == .notServing || code == .refused }
+
+    /// A refusal (see `refused`): the operator has something to fix on the Redis side.
+    public var isRefusal: Bool { code == .refused }
+
+    /// `notServing`: this server is the wrong one or not ready (a replica, loading, its master down).
+    var isNotServing: Bool { code == .notServing }
 
     public var description: String {
         switch code {
-        case .reply, .notServing: "Redis replied with an error: \(message)"
+        case .reply, .notServing, .refused: "Redis replied with an error: \(message)"
         default: message
         }
     }
@@ -57,9 +68,11 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
     var isMissingScript: Bool { code == .reply && message.hasPrefix("NOSCRIPT") }
 
     /// The error reply `message` as the client reports it: `notServing` for the replies of a
-    /// server that cannot serve now (they are transient, so the API answers 503), `reply` otherwise.
+    /// server that cannot serve now, `refused` for those of a server that will not (both make the
+    /// API answer 503: the command was not done and can be retried), `reply` otherwise.
     static func fromReply(_ message: String) -> RedisError {
-        let transient = ["LOADING ", "READONLY ", "MASTERDOWN "]
-        return transient.contains(where: message.hasPrefix) ? .notServing(message) : .reply(message)
+        if ["LOADING ", "READONLY ", "MASTERDOWN "].contains(where: message.hasPrefix) { return .notServing(message) }
+        if ["OOM ", "MISCONF ", "BUSY ", "NOREPLICAS "].contains(where: message.hasPrefix) { return .refused(message) }
+        return .reply(message)
     }
 }

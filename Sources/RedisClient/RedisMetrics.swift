@@ -8,7 +8,7 @@ struct RedisMetrics: Sendable {
     static let errorsLabel = "rest_sessions_redis_errors_total"
 
     private enum Kind: Int, CaseIterable {
-        case notConnected, timedOut, connectionLost, tooManyPending, reply, other
+        case notConnected, timedOut, connectionLost, tooManyPending, refused, reply, other
 
         var label: String {
             switch self {
@@ -16,6 +16,7 @@ struct RedisMetrics: Sendable {
             case .timedOut: "timed_out"
             case .connectionLost: "connection_lost"
             case .tooManyPending: "too_many_pending"
+            case .refused: "refused"
             case .reply: "reply"
             case .other: "other"
             }
@@ -43,7 +44,7 @@ struct RedisMetrics: Sendable {
                 recordRoundTrip(since: start)
             case .failure(let error) where error.isReply:
                 recordRoundTrip(since: start)
-                if !error.isMissingScript { errors[Kind.reply.rawValue].increment() }
+                if !error.isMissingScript { errors[Self.kind(of: error).rawValue].increment() }
             case .failure(let error):
                 errors[Self.kind(of: error).rawValue].increment()
             }
@@ -52,8 +53,8 @@ struct RedisMetrics: Sendable {
     }
 
     /// A call of a batched script whose own part failed, in a batch that got its answer.
-    func countFailedCall() {
-        errors[Kind.reply.rawValue].increment()
+    func countFailedCall(_ error: RedisError) {
+        errors[Self.kind(of: error).rawValue].increment()
     }
 
     private func recordRoundTrip(since start: ContinuousClock.Instant) {
@@ -66,6 +67,8 @@ struct RedisMetrics: Sendable {
         case .timedOut: .timedOut
         case .connectionLost: .connectionLost
         case .tooManyPendingCommands: .tooManyPending
+        case _ where error.isRefusal: .refused
+        case _ where error.isReply: .reply
         default: .other
         }
     }

@@ -1,10 +1,11 @@
-"""Redis going away and coming back under a running service, a service started before Redis, and a
-Redis still loading its data set."""
+"""Redis going away and coming back under a running service, a service started before Redis, a
+Redis still loading its data set, and a Redis out of memory."""
 import re
 
 from api import create, expect_error, expect_json, get, kill, set_data
 from processes import EVENT_DEADLINE_SECONDS, free_port, wait_until
 from resp import RedisReplyError, RespClient
+from test_operations import metric_value
 
 SECONDS_TO_RECOVER = 20  # reconnect back-off is at most 0.5 s; generous for a loaded 2-core machine
 # Redis sleeps KEY_LOAD_DELAY_MICROSECONDS per key it loads (a hidden test setting), so the fillers
@@ -133,3 +134,40 @@ def test_redis_loading_its_data_gives_503_then_serves_its_sessions_without_resta
         assert not reconnects, "a preload refused with LOADING must not cost the connection"
         # Every script was refused; each connection says so once, not once per script.
         assert refusals_by_connection(service) == {str(index): 1 for index in range(LOOPS)}, since_refusal
+
+
+def test_redis_out_of_memory_gives_503_on_writes_logged_once_and_serves_again_once_it_has_room(
+        launcher, redis_server_factory, app):
+    server = redis_server_factory()
+    service = launcher.start(redis_port=server.port)
+    token = create(service, app, body='{"kept":1}')
+    other = create(service, app, user_id="user2")
+    refused_creates = 200
+    with RespClient("127.0.0.1", server.port) as redis:
+        # noeviction is Redis's default policy: under a 1-byte maxmemory it refuses every write (OOM).
+        redis.command("CONFIG", "SET", "maxmemory", "1")
+        for number in range(refused_creates):
+            expect_error(service.request("PUT", f"/{app}/create/u{number}?ip=1"), 503, "redisUnavailable",
+                         "Redis is unavailable")
+        # A get counts the read and a set writes: both refused, and neither half-done.
+        expect_error(get(service, app, token), 503, "redisUnavailable")
+        expect_error(set_data(service, app, token, '{"n":2}'), 503, "redisUnavailable")
+        # What only reads, and what frees memory, Redis still serves.
+        assert expect_json(service.request("GET", f"/{app}/get/{token}?touch=false"), 200)["d"] == {"kept": 1}
+        expect_json(kill(service, app, other), 200, '{"kill":1}')
+        redis.command("CONFIG", "SET", "maxmemory", "0")
+
+    session = expect_json(service.request("GET", f"/{app}/get/{token}?touch=false"), 200)
+    assert (session["d"], session["r"]) == ({"kept": 1}, 1), "the refused get and set changed nothing"
+    fresh = create(service, app)  # at once: the connection never went away
+    expect_json(kill(service, app, fresh), 200, '{"kill":1}')
+    # The operator learns why from one line (per connection and 10 s), not one per refused request;
+    # the API logs no "request failed" of its own for them.
+    refusals = [line for line in service.log.splitlines() if "Redis refuses commands" in line]
+    assert 1 <= len(refusals) <= 3, refusals
+    assert "error=OOM " in refusals[0]
+    assert not [line for line in service.log.splitlines() if "request failed" in line]
+    metrics = service.request("GET", "/metrics").text
+    assert metric_value(metrics, "rest_sessions_redis_errors_total", kind="refused") >= refused_creates + 2
+    assert metric_value(metrics, "rest_sessions_redis_errors_total", kind="reply") == 0
+    assert metric_value(metrics, "rest_sessions_http_requests_total", route="create", status="503") == refused_creates

@@ -1,0 +1,99 @@
+import CoreMetrics
+import Foundation
+import MetricsTestKit
+@testable import RedisClient
+import Testing
+
+/// Redis refusing commands for reasons of its own (out of memory, busy, ...): such error replies
+/// are `refused` (unavailable: the API answers 503), counted apart, and the connection goes on.
+@Suite struct RefusalTests {
+    @Test(arguments: [
+        ("OOM command not allowed when used memory > 'maxmemory'.", true),
+        ("MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk.", true),
+        ("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSCRIPT.", true),
+        ("NOREPLICAS Not enough good replicas to write.", true),
+        ("ERR unknown command 'FOO'", false),
+        ("WRONGTYPE Operation against a key holding the wrong kind of value", false),
+        ("OOMPH is no refusal", false),
+    ])
+    func refusalsAreToldApartFromOtherErrorReplies(message: String, isRefusal: Bool) {
+        let error = RedisError.fromReply(message)
+        #expect(error.isRefusal == isRefusal)
+        #expect(error.isUnavailable == isRefusal)
+        #expect(error.isReply)
+        #expect(!error.isNotServing)
+        #expect(error.message == message)
+    }
+
+    @Test func aServerThatCannotServeIsNoRefusal() {
+        // These ask the sentinels for the master again; a refusal must not.
+        for message in ["LOADING Redis is loading the dataset in memory", "READONLY You can't write against a read only replica."] {
+            let error = RedisError.fromReply(message)
+            #expect(error.isNotServing && error.isUnavailable && !error.isRefusal)
+        }
+    }
+
+    @Test func refusalsAreLoggedOnceAnIntervalWithHowManyThereWere() {
+        var log = RefusalLog(interval: .seconds(10))
+        let second: UInt64 = 1_000_000_000
+        #expect(log.record(at: 100 * second) == 1)
+        #expect(log.record(at: 100 * second + 1) == nil)
+        #expect(log.record(at: 109 * second) == nil)
+        #expect(log.record(at: 110 * second) == 3)
+        #expect(log.record(at: 111 * second) == nil)
+        #expect(log.record(at: 500 * second) == 2)
+    }
+
+    @Test func anOutOfMemoryRedisRefusesWritesCountedApartAndStillServesReads() async throws {
+        let metrics = TestMetrics()
+        try await withMetricsFactory(metrics) {
+            let (server, client) = try await TestEnvironment.ownServerWithClient(commandTimeout: .seconds(30))
+            defer { client.close(); server.stop() }  // also keeps the server alive until here
+            #expect(try await client.send(RedisCommand("SET", "kept", "v")) == .simpleString("OK"))
+            // noeviction is Redis's default policy: under a 1-byte maxmemory every write is refused.
+            #expect(try await client.send(RedisCommand("CONFIG", "SET", "maxmemory", "1")) == .simpleString("OK"))
+
+            let refusal = try #require(await client.failure(of: RedisCommand("SET", "new", "v")))
+            #expect(refusal.isRefusal && refusal.isUnavailable)
+            #expect(refusal.message.hasPrefix("OOM "))
+            #expect(try await client.send(RedisCommand("GET", "kept")).string == "v")
+
+            // Refused inside a batched script: that call fails as a refusal, a reading one succeeds.
+            let script = RedisBatchedScript(RedisScript("""
+                local replies = {}
+                for i = 2, #ARGV do
+                  if ARGV[i] == 'write' then replies[#replies + 1] = redis.pcall('SET', ARGV[1], 'w')
+                  else replies[#replies + 1] = redis.call('GET', ARGV[1]) end
+                end
+                return replies
+                """), leadingArguments: ["kept"], maximumCalls: 4, argumentsPerCall: 1)
+            let batchedRefusal = await #expect(throws: RedisError.self) { try await client.evaluate(script, arguments: ["write"]) }
+            #expect(batchedRefusal?.isRefusal == true)
+            #expect(try await client.evaluate(script, arguments: ["read"]) == .bulkString(Array("v".utf8)))
+
+            #expect(metrics.counterTotal(label: RedisMetrics.errorsLabel, dimensions: [("kind", "refused")]) == 2)
+            #expect(metrics.counterTotal(label: RedisMetrics.errorsLabel, dimensions: [("kind", "reply")]) == 0)
+
+            #expect(try await client.send(RedisCommand("CONFIG", "SET", "maxmemory", "0")) == .simpleString("OK"))
+            #expect(try await client.send(RedisCommand("SET", "new", "v")) == .simpleString("OK"))
+        }
+    }
+
+    @Test func aBusyRedisRefusesAndServesAgainOnceFree() async throws {
+        let (server, client) = try await TestEnvironment.ownServerWithClient(commandTimeout: .seconds(30))
+        defer { client.close(); server.stop() }  // also keeps the server alive until here
+        let observer = TestEnvironment.connectedClient(try TestEnvironment.configuration(url: server.url))
+        defer { observer.close() }
+        #expect(try await observer.send(RedisCommand("CONFIG", "SET", "lua-time-limit", "10")) == .simpleString("OK"))
+
+        let looping = Task { await client.failure(of: RedisCommand("EVAL", "while true do end", "0")) }
+        #expect(await TestEnvironment.eventually { await observer.failure(of: RedisCommand("PING"))?.isRefusal == true })
+        // The script still runs: Redis goes on refusing with BUSY.
+        #expect(await observer.failure(of: RedisCommand("PING"))?.message.hasPrefix("BUSY ") == true)
+
+        #expect(try await observer.send(RedisCommand("SCRIPT", "KILL")) == .simpleString("OK"))
+        let killed = await looping.value
+        #expect(killed?.isReply == true && killed?.isRefusal == false)
+        #expect(await observer.pingSucceeds())
+    }
+}
