@@ -169,8 +169,8 @@ public final class RestSessionsAPI: HTTPHandler {
         }
     }
 
-    /// Validation errors carry the contract's name and message; anything unexpected is logged here
-    /// and answered without its details.
+    /// Validation errors carry the contract's name and message; anything unexpected is logged here,
+    /// in one line with its details and the request's id, and answered without them.
     func fail(with error: SessionStoreError, reply: Reply) {
         if error.isValidationError {
             reply.json(ResponseBody.error(name: error.name, message: error.message), status: .badRequest)
@@ -179,7 +179,9 @@ public final class RestSessionsAPI: HTTPHandler {
         } else if error.isRedisUnavailable {
             reply.error(.redisUnavailable)
         } else {
-            logger.error("request failed", metadata: ["error": "\(error)"])
+            logger.error("request failed", metadata: [
+                "error": "\(error.message)", "route": "\(reply.route.label)", "request-id": "\(reply.requestID)",
+            ])
             reply.error(.internalError)
         }
     }

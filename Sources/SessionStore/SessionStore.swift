@@ -267,12 +267,7 @@ public final class SessionStore: Sendable {
     private func decoded<Value>(
         _ reply: RedisReply, _ decode: (RedisReply) throws(SessionStoreError) -> Value
     ) -> Result<Value, SessionStoreError> {
-        do throws(SessionStoreError) {
-            return .success(try decode(reply))
-        } catch {
-            logger.error("Unexpected reply from Redis", metadata: ["error": "\(error.message)"])
-            return .failure(error)
-        }
+        Result { () throws(SessionStoreError) in try decode(reply) }
     }
 
     /// Calls a batch script until a call examines less than a full batch, adding up what it did.
@@ -309,10 +304,10 @@ public final class SessionStore: Sendable {
         return [keyPrefix, app, String(try SessionValidation.dt(dt))]
     }
 
+    /// The message keeps Redis's words: the API logs it (once, with the request's id) and never
+    /// shows it to its clients.
     func storeError(_ error: RedisError) -> SessionStoreError {
         if error.isUnavailable { return .redisUnavailable }
-        // The details go to the log, not to API clients.
-        logger.error("Redis command failed", metadata: ["error": "\(error.message)"])
-        return .internalError("Internal error")
+        return .internalError("\(error)")
     }
 }

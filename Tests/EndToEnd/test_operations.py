@@ -2,7 +2,7 @@
 import json
 import re
 
-from api import age_session, create, expect_error, expect_json, get, kill, ready_answer, since, timed
+from api import age_session, create, expect_error, expect_json, get, kill, ready_answer, set_data, since, timed
 from processes import EVENT_DEADLINE_SECONDS, free_port, wait_until
 from test_configuration import run_to_exit
 
@@ -59,6 +59,20 @@ def test_every_answer_carries_a_request_id_shown_in_the_access_log(service, app)
     wait_until(lambda: "request-id=edge-7f3a9c" in service.log, EVENT_DEADLINE_SECONDS, "the access line with the request id")
     line = next(line for line in service.log.splitlines() if "request-id=edge-7f3a9c" in line)
     assert re.search(r"GET /health 200 \d+\.\d{3}ms$", line), line
+
+
+def test_an_unexpected_failure_is_logged_once_with_its_cause_route_and_request_id(launcher, redis, app):
+    service = launcher.start()
+    token = create(service, app, body='{"a":1}')
+    # Stored data no service would write: the set's merge cannot read it.
+    redis.command("HSET", f"{service.namespace}:{app}:{token}", "d", "[1]")
+    response = set_data(service, app, token, '{"b":2}')
+    expect_error(response, 500, "internalError", "An unexpected error occurred")
+    assert "flat JSON" not in response.text, "the cause stays out of the answer"
+    errors = [line for line in service.log.splitlines() if " error " in line]
+    assert len(errors) == 1, errors
+    assert "request failed" in errors[0] and "stored d is not a flat JSON object" in errors[0]
+    assert f"request-id={response.headers['X-Request-Id']}" in errors[0] and "route=set" in errors[0]
 
 
 def test_health_and_ready_while_redis_answers(service):
