@@ -72,6 +72,7 @@ final class RedisConnection: @unchecked Sendable {
     private var preloadRefusalLoggedInAttempt: UInt64?
     private var consecutiveFailures = 0
     private var refusalLog = RefusalLog(interval: .seconds(10))
+    private var lastRefusal = ""
     private var connectDeadline = UInt64.max
     /// The current attempt sent AUTH or SELECT: it is ready once their replies are in.
     private var awaitsHandshake = false
@@ -146,7 +147,7 @@ final class RedisConnection: @unchecked Sendable {
             // Every completion runs on `loop` (at once, from a reply, or from the deadline timer).
             let results = ReplyCollector(count: commands.count, completion: completion)
             for (index, command) in commands.enumerated() {
-                enqueue(command) { results.store($0, at: index) }
+                enqueue(command, completion: metrics.measuring { results.store($0, at: index) })
             }
         }
     }
@@ -159,10 +160,10 @@ final class RedisConnection: @unchecked Sendable {
             let results = ReplyCollector(count: 2, completion: completion)
             var call = ScriptCallBatch(batched)
             call.add(arguments) { results.store($0, at: 0) }
-            enqueue(loadingScript ? call.evalCommand : call.command) { [self, call] in
-                call.complete(with: $0, errorReply: replyError)
-            }
-            enqueue(next) { results.store($0, at: 1) }
+            enqueue(loadingScript ? call.evalCommand : call.command, completion: metrics.measuring { [self, call] in
+                call.complete(with: $0, errorReply: failedCall)
+            })
+            enqueue(next, completion: metrics.measuring { results.store($0, at: 1) })
         }
     }
 
@@ -265,17 +266,12 @@ final class RedisConnection: @unchecked Sendable {
     /// Sends the open batch as one EVALSHA (EVAL if Redis does not know the script).
     /// Measured as the one command it is (per call, the closure, clock reads and histogram update
     /// were 0.47 µs of the service's 5.4 µs of user CPU per get); a call whose own part failed counts
-    /// as a reply error.
+    /// as an error of its kind.
     private func issueOpenBatch() {
         guard let batch = takeOpenBatch() else { return }
-        let failedCall: @Sendable (String) -> RedisError = { [self] message in
-            let error = replyError(message)
-            metrics.countFailedCall(error)
-            return error
-        }
         enqueue(batch.command, calls: batch.completions.count, completion: metrics.measuring { [self] result in
             if case .failure(let error) = result, error.isMissingScript {
-                enqueue(batch.evalCommand, calls: batch.completions.count, completion: metrics.measuring {
+                enqueue(batch.evalCommand, calls: batch.completions.count, completion: metrics.measuring { [self] in
                     batch.complete(with: $0, errorReply: failedCall)
                 })
             } else {
@@ -374,6 +370,13 @@ final class RedisConnection: @unchecked Sendable {
         }
     }
 
+    /// The error a call of a batched script fails with when its own part failed, counted.
+    private func failedCall(_ message: String) -> RedisError {
+        let error = replyError(message)
+        metrics.countFailedCall(error)
+        return error
+    }
+
     /// An error reply as the command (or the call of a batch) fails with.
     private func replyError(_ message: String) -> RedisError {
         let error = RedisError.fromReply(message)
@@ -381,14 +384,31 @@ final class RedisConnection: @unchecked Sendable {
             // A demoted master answers READONLY: ask the sentinels where the master went.
             teardownReason = "Redis answered \(error.message.prefix(80)); asking the sentinels for the master"
         }
-        if error.isRefusal, let refusals = refusalLog.record(at: EventLoop.now()) {
-            // The API answers these 503 without a line of its own: this is where an operator learns why.
-            logger.error("Redis refuses commands", metadata: [
-                "error": "\(error.message.prefix(200))", "refusals": "\(refusals)",
-                "redis.endpoint": "\(currentEndpointDescription)",
-            ])
-        }
+        if error.isRefusal { noteRefusal(error.message) }
         return error
+    }
+
+    /// The API answers refusals 503 without a line of its own: this is where an operator learns why.
+    private func noteRefusal(_ message: String) {
+        lastRefusal = message
+        let now = EventLoop.now()
+        switch refusalLog.record(at: now) {
+        case .logNow(let refusals):
+            logRefusals(refusals)
+        case .holdBack(let flushAt?):
+            loop.schedule(after: flushAt &- now) { [self] in
+                let refusals = refusalLog.flush(at: EventLoop.now())
+                if refusals > 0 { logRefusals(refusals) }
+            }
+        case .holdBack(nil):
+            break
+        }
+    }
+
+    private func logRefusals(_ refusals: Int) {
+        logger.error("Redis refuses commands", metadata: [
+            "error": "\(lastRefusal.prefix(200))", "refusals": "\(refusals)", "redis.endpoint": "\(currentEndpointDescription)",
+        ])
     }
 
     private var isConnecting: Bool {

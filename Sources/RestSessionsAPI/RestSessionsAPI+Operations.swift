@@ -1,6 +1,7 @@
 import Dispatch
 import EventLoops
 import HTTPServer
+import Logging
 import SessionStore
 import Synchronization
 
@@ -47,7 +48,14 @@ extension RestSessionsAPI {
         let answer = ReadinessAnswer(reply: reply)
         let deadline = DispatchTime.now() + .nanoseconds(Int(options.readinessTimeout.clampedNanoseconds))
         DispatchQueue.global().asyncAfter(deadline: deadline) { answer.finish(ready: false) }
-        store.ping { result in answer.finish(ready: (try? result.get()) != nil) }
+        store.ping { result in
+            if case .failure(let error) = result, !error.isRedisUnavailable {
+                // Redis away or refusing is logged by its connection; anything else (an ACL without
+                // PING, say) would leave /ready at 503 with no word of why.
+                self.logger.error("readiness check failed", metadata: ["error": "\(error.message)"])
+            }
+            answer.finish(ready: (try? result.get()) != nil)
+        }
     }
 }
 

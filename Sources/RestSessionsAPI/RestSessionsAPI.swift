@@ -8,7 +8,7 @@ import SessionStore
 /// Callbacks end to end: a request costs no Task, and the answer is written on the store's queue.
 public final class RestSessionsAPI: HTTPHandler {
     let store: SessionStore
-    private let logger: Logger
+    let logger: Logger
     private let accessLog: AccessLog?
     let options: RestSessionsAPIOptions
     let metrics: APIMetrics

@@ -49,6 +49,11 @@ extension SessionStore {
     /// invalidation for each. Only the instance that takes the lock NS:_wipelock wipes; it holds
     /// the lock for the interval minus a second, so among any number of instances one wipes per
     /// interval. Answers the number of entries removed (0 when another instance holds the lock).
+    ///
+    /// A Redis out of memory refuses the lock (a SET adds data) but serves the batches, which only
+    /// remove: then every instance wipes, unlocked, since that is when room matters most. The lock
+    /// only spares instances each other's work: each batch is atomic, so no session is removed or
+    /// counted twice.
     public func wipe(completion: @escaping @Sendable (Result<Int, SessionStoreError>) -> Void) {
         let lockMilliseconds = (wipeInterval - 1) * 1000
         let lock = RedisCommand("SET", keyPrefix + "_wipelock", SessionToken.generate(), "NX", "PX", String(lockMilliseconds))
@@ -56,10 +61,10 @@ extension SessionStore {
             switch result {
             case .success(.null):
                 completion(.success(0))
-            case .success:
-                self.repeatBatches(SessionScripts.wipeBatch, [self.keyPrefix, String(Self.batchSize)], completion: completion)
-            case .failure(let error):
+            case .failure(let error) where !error.isRefusal:
                 completion(.failure(self.storeError(error)))
+            default:  // the lock taken, or refused
+                self.repeatBatches(SessionScripts.wipeBatch, [self.keyPrefix, String(Self.batchSize)], completion: completion)
             }
         }
     }

@@ -4,6 +4,7 @@ import re
 
 from api import age_session, create, expect_error, expect_json, get, kill, ready_answer, set_data, since, timed
 from processes import EVENT_DEADLINE_SECONDS, free_port, wait_until
+from resp import RespClient
 from test_configuration import run_to_exit
 
 ALL_APPS_KEY = "ops-key-all-apps-0123456789"
@@ -73,6 +74,17 @@ def test_an_unexpected_failure_is_logged_once_with_its_cause_route_and_request_i
     assert len(errors) == 1, errors
     assert "request failed" in errors[0] and "stored d is not a flat JSON object" in errors[0]
     assert f"request-id={response.headers['X-Request-Id']}" in errors[0] and "route=set" in errors[0]
+
+
+def test_ready_says_in_the_log_why_redis_does_not_answer_its_ping(launcher, redis_server_factory):
+    server = redis_server_factory()
+    with RespClient("127.0.0.1", server.port) as redis:
+        redis.command("ACL", "SETUSER", "service", "on", ">secret", "~*", "&*", "+@all", "-ping")
+    service = launcher.start(RS_REDISURL=f"redis://service:secret@127.0.0.1:{server.port}")
+    response = service.request("GET", "/ready")
+    expect_json(response, 503, '{"status":"unavailable"}')
+    failures = [line for line in service.log.splitlines() if "readiness check failed" in line]
+    assert len(failures) == 1 and "NOPERM" in failures[0], service.log
 
 
 def test_health_and_ready_while_redis_answers(service):

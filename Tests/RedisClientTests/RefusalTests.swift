@@ -36,12 +36,21 @@ import Testing
     @Test func refusalsAreLoggedOnceAnIntervalWithHowManyThereWere() {
         var log = RefusalLog(interval: .seconds(10))
         let second: UInt64 = 1_000_000_000
-        #expect(log.record(at: 100 * second) == 1)
-        #expect(log.record(at: 100 * second + 1) == nil)
-        #expect(log.record(at: 109 * second) == nil)
-        #expect(log.record(at: 110 * second) == 3)
-        #expect(log.record(at: 111 * second) == nil)
-        #expect(log.record(at: 500 * second) == 2)
+        #expect(log.record(at: 100 * second) == .logNow(refusals: 1))
+        // Held back: the first asks for a flush when the interval ends.
+        #expect(log.record(at: 101 * second) == .holdBack(flushAt: 110 * second))
+        #expect(log.record(at: 109 * second) == .holdBack(flushAt: nil))
+        // A refusal at the interval's end logs itself and those held back; the flush then has none.
+        #expect(log.record(at: 110 * second) == .logNow(refusals: 3))
+        #expect(log.flush(at: 110 * second) == 0)
+        // A burst that stops: its flush logs the remainder.
+        #expect(log.record(at: 111 * second) == .holdBack(flushAt: 120 * second))
+        #expect(log.record(at: 112 * second) == .holdBack(flushAt: nil))
+        #expect(log.flush(at: 120 * second) == 2)
+        // The flush was a line: the next refusal within its interval is held back again.
+        #expect(log.record(at: 121 * second) == .holdBack(flushAt: 130 * second))
+        #expect(log.flush(at: 130 * second) == 1)
+        #expect(log.record(at: 500 * second) == .logNow(refusals: 1))
     }
 
     @Test func anOutOfMemoryRedisRefusesWritesCountedApartAndStillServesReads() async throws {
@@ -71,7 +80,17 @@ import Testing
             #expect(batchedRefusal?.isRefusal == true)
             #expect(try await client.evaluate(script, arguments: ["read"]) == .bulkString(Array("v".utf8)))
 
-            #expect(metrics.counterTotal(label: RedisMetrics.errorsLabel, dimensions: [("kind", "refused")]) == 2)
+            // The same call followed by a WAIT, and a plain sequence, as acknowledged writes travel.
+            let acknowledged = await withCheckedContinuation { continuation in
+                client.evaluate(script, arguments: ["write"], followedBy: RedisCommand("WAIT", "0", "0")) { continuation.resume(returning: $0) }
+            }
+            #expect(#expect(throws: RedisError.self) { try acknowledged.get() }?.isRefusal == true)
+            let sequence = await withCheckedContinuation { continuation in
+                client.send(sequence: [RedisCommand("SET", "new", "v"), RedisCommand("WAIT", "0", "0")]) { continuation.resume(returning: $0) }
+            }
+            #expect(#expect(throws: RedisError.self) { try sequence[0].get() }?.isRefusal == true)
+
+            #expect(metrics.counterTotal(label: RedisMetrics.errorsLabel, dimensions: [("kind", "refused")]) == 4)
             #expect(metrics.counterTotal(label: RedisMetrics.errorsLabel, dimensions: [("kind", "reply")]) == 0)
 
             #expect(try await client.send(RedisCommand("CONFIG", "SET", "maxmemory", "0")) == .simpleString("OK"))
