@@ -384,7 +384,7 @@ final class RedisConnection: @unchecked Sendable {
             // A demoted master answers READONLY: ask the sentinels where the master went.
             teardownReason = "Redis answered \(error.message.prefix(80)); asking the sentinels for the master"
         }
-        if error.isRefusal { noteRefusal(error.message) }
+        if error.isStateRefusal { noteRefusal(error.message) }
         return error
     }
 

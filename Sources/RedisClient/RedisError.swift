@@ -58,6 +58,10 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
     /// `notServing`: this server is the wrong one or not ready (a replica, loading, its master down).
     var isNotServing: Bool { code == .notServing }
 
+    /// Redis turned the command down for its own state, not for the command (`refused` or
+    /// `notServing`): logged by the connection and counted as `refused`.
+    var isStateRefusal: Bool { code == .refused || code == .notServing }
+
     public var description: String {
         switch code {
         case .reply, .notServing, .refused: "Redis replied with an error: \(message)"

@@ -67,7 +67,7 @@ struct RedisMetrics: Sendable {
         case .timedOut: .timedOut
         case .connectionLost: .connectionLost
         case .tooManyPendingCommands: .tooManyPending
-        case _ where error.isRefusal: .refused
+        case _ where error.isStateRefusal: .refused
         case _ where error.isReply: .reply
         default: .other
         }

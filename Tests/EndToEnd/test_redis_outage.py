@@ -185,3 +185,14 @@ def test_redis_out_of_memory_gives_503_on_writes_logged_once_and_serves_again_on
     assert metric_value(metrics, "rest_sessions_redis_errors_total", kind="refused") == refused
     assert metric_value(metrics, "rest_sessions_redis_errors_total", kind="reply") == 0
     assert metric_value(metrics, "rest_sessions_http_requests_total", route="create", status="503") == refused_creates
+
+
+def test_a_service_pointed_at_a_replica_answers_503_on_writes_and_says_why(launcher, redis_server_factory, app):
+    master = redis_server_factory()
+    replica = redis_server_factory()
+    with RespClient("127.0.0.1", replica.port) as redis:
+        redis.command("REPLICAOF", "127.0.0.1", master.port)
+    service = launcher.start(redis_port=replica.port)
+    expect_error(service.request("PUT", f"/{app}/create/u1?ip=1"), 503, "redisUnavailable")
+    lines = [line for line in service.log.splitlines() if "Redis refuses commands" in line]
+    assert len(lines) == 1 and "error=READONLY " in lines[0], service.log

@@ -19,6 +19,7 @@ import Testing
     func refusalsAreToldApartFromOtherErrorReplies(message: String, isRefusal: Bool) {
         let error = RedisError.fromReply(message)
         #expect(error.isRefusal == isRefusal)
+        #expect(error.isStateRefusal == isRefusal)
         #expect(error.isUnavailable == isRefusal)
         #expect(error.isReply)
         #expect(!error.isNotServing)
@@ -30,6 +31,7 @@ import Testing
         for message in ["LOADING Redis is loading the dataset in memory", "READONLY You can't write against a read only replica."] {
             let error = RedisError.fromReply(message)
             #expect(error.isNotServing && error.isUnavailable && !error.isRefusal)
+            #expect(error.isStateRefusal, "logged and counted as a refusal all the same")
         }
     }
 
@@ -95,6 +97,26 @@ import Testing
 
             #expect(try await client.send(RedisCommand("CONFIG", "SET", "maxmemory", "0")) == .simpleString("OK"))
             #expect(try await client.send(RedisCommand("SET", "new", "v")) == .simpleString("OK"))
+        }
+    }
+
+    @Test func aReplicaRefusesWritesCountedAsRefusalsAndServesReads() async throws {
+        let metrics = TestMetrics()
+        try await withMetricsFactory(metrics) {
+            let master = try TestRedisServer()
+            try await master.start()
+            defer { master.stop() }
+            let replica = try TestRedisServer(["--replicaof", "127.0.0.1", "\(master.port)"])
+            try await replica.start()
+            defer { replica.stop() }
+            let client = try TestEnvironment.singleConnectionClient(url: replica.url, commandTimeout: .seconds(30))
+            defer { client.close() }
+
+            let refusal = try #require(await client.failure(of: RedisCommand("SET", "k", "v")))
+            #expect(refusal.isNotServing && refusal.message.hasPrefix("READONLY "))
+            #expect(try await client.send(RedisCommand("GET", "k")) == .null)
+            #expect(metrics.counterTotal(label: RedisMetrics.errorsLabel, dimensions: [("kind", "refused")]) == 1)
+            #expect(metrics.counterTotal(label: RedisMetrics.errorsLabel, dimensions: [("kind", "reply")]) == 0)
         }
     }
 
