@@ -1,10 +1,10 @@
 import EventLoops
 
-/// When a connection logs Redis's refusals (`RedisError.isStateRefusal`): the first at once, then at most
-/// one line per `interval`, each standing for the refusals since the line before; those held back
-/// are logged by a flush at the end of the interval, so a burst's total is never lost. Under an
-/// out-of-memory Redis most writes are refused, and a line per request would bury the one fact in
-/// tens of thousands a second.
+/// When a connection logs Redis's refusals (`RedisError.isStateRefusal`): the first at once, then
+/// at most one line per `interval`, each standing for the refusals since the line before; those
+/// held back are logged by a flush at the end of the interval, so a burst's total is never lost.
+/// Under an out-of-memory Redis most writes are refused, and a line per request would bury the one
+/// fact in tens of thousands a second.
 struct RefusalLog {
     enum Decision: Equatable {
         /// Log a line now for this many refusals.

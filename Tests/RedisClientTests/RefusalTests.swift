@@ -26,7 +26,7 @@ import Testing
         #expect(error.message == message)
     }
 
-    @Test func aServerThatCannotServeIsNoRefusal() {
+    @Test func aServerThatCannotServeIsToldApartFromOneThatWillNot() {
         // These ask the sentinels for the master again; a refusal must not.
         for message in ["LOADING Redis is loading the dataset in memory", "READONLY You can't write against a read only replica."] {
             let error = RedisError.fromReply(message)
