@@ -75,8 +75,23 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
     /// server that cannot serve now, `refused` for those of a server that will not (both make the
     /// API answer 503: the command was not done and can be retried), `reply` otherwise.
     static func fromReply(_ message: String) -> RedisError {
-        if ["LOADING ", "READONLY ", "MASTERDOWN "].contains(where: message.hasPrefix) { return .notServing(message) }
-        if ["OOM ", "MISCONF ", "BUSY ", "NOREPLICAS "].contains(where: message.hasPrefix) { return .refused(message) }
+        let reply = withoutScriptLocation(message)
+        if ["LOADING ", "READONLY ", "MASTERDOWN "].contains(where: reply.hasPrefix) { return .notServing(message) }
+        if ["OOM ", "MISCONF ", "BUSY ", "NOREPLICAS "].contains(where: reply.hasPrefix) { return .refused(message) }
         return .reply(message)
+    }
+
+    /// Redis before 7 puts the script's location before an error a command raised inside it, and
+    /// keeps that error's leading '-': "@user_script: 12: -OOM command not allowed ...". The error
+    /// after such a location, or `message` itself.
+    static func withoutScriptLocation(_ message: String) -> Substring {
+        var rest = message[...]
+        if rest.first == "@" { rest = rest.dropFirst() }
+        guard rest.hasPrefix("user_script:") else { return message[...] }
+        rest = rest.dropFirst("user_script:".count).drop { $0 == " " }
+        let line = rest.prefix { $0.isASCII && $0.isNumber }
+        guard !line.isEmpty, rest.dropFirst(line.count).hasPrefix(": ") else { return message[...] }
+        rest = rest.dropFirst(line.count + 2)
+        return rest.first == "-" ? rest.dropFirst() : rest
     }
 }

@@ -15,6 +15,12 @@ import Testing
         ("ERR unknown command 'FOO'", false),
         ("WRONGTYPE Operation against a key holding the wrong kind of value", false),
         ("OOMPH is no refusal", false),
+        // Raised inside a script by Redis 6, after the script's location.
+        ("@user_script: 12: -OOM command not allowed when used memory > 'maxmemory'.", true),
+        ("user_script:3: MISCONF Errors writing to the AOF file", true),
+        // A script's own error, after its location (Redis 7).
+        ("user_script:74: stored d is not a flat JSON object", false),
+        ("@user_script: x: -OOM not a line number", false),
     ])
     func refusalsAreToldApartFromOtherErrorReplies(message: String, isRefusal: Bool) {
         let error = RedisError.fromReply(message)
@@ -28,7 +34,10 @@ import Testing
 
     @Test func aServerThatCannotServeIsToldApartFromOneThatWillNot() {
         // These ask the sentinels for the master again; a refusal must not.
-        for message in ["LOADING Redis is loading the dataset in memory", "READONLY You can't write against a read only replica."] {
+        for message in [
+            "LOADING Redis is loading the dataset in memory", "READONLY You can't write against a read only replica.",
+            "@user_script: 1: -READONLY You can't write against a read only replica.",
+        ] {
             let error = RedisError.fromReply(message)
             #expect(error.isNotServing && error.isUnavailable && !error.isRefusal)
             #expect(error.isStateRefusal, "logged and counted as a refusal all the same")
