@@ -1,4 +1,5 @@
 import Dispatch
+import EventLoops
 import HTTPServer
 import JSONText
 import Logging
@@ -13,6 +14,7 @@ public final class RestSessionsAPI: HTTPHandler {
     let options: RestSessionsAPIOptions
     let metrics: APIMetrics
     private let requestIDs = RequestIDs()
+    private let failureLog = PthreadLock(FailureLog(interval: .seconds(10)))
 
     /// `accessLog`: write an access line per request at info (pass false when info is not logged).
     /// The metrics are made here, with the metrics factory in effect now.
@@ -170,7 +172,8 @@ public final class RestSessionsAPI: HTTPHandler {
     }
 
     /// Validation errors carry the contract's name and message; anything unexpected is logged here,
-    /// in one line with its details and the request's id, and answered without them.
+    /// in one line with its details and the request's id (at most once per cause and 10 s, see
+    /// FailureLog), and answered without them.
     func fail(with error: SessionStoreError, reply: Reply) {
         if error.isValidationError {
             reply.json(ResponseBody.error(name: error.name, message: error.message), status: .badRequest)
@@ -179,9 +182,12 @@ public final class RestSessionsAPI: HTTPHandler {
         } else if error.isRedisUnavailable {
             reply.error(.redisUnavailable)
         } else {
-            logger.error("request failed", metadata: [
-                "error": "\(error.message)", "route": "\(reply.route.label)", "request-id": "\(reply.requestID)",
-            ])
+            if let unlogged = failureLog.withLock({ $0.record(error.message, at: .now) }) {
+                logger.error("request failed", metadata: [
+                    "error": "\(error.message)", "route": "\(reply.route.label)", "request-id": "\(reply.requestID)",
+                    "unlogged-before": "\(unlogged)",
+                ])
+            }
             reply.error(.internalError)
         }
     }

@@ -62,7 +62,7 @@ def test_every_answer_carries_a_request_id_shown_in_the_access_log(service, app)
     assert re.search(r"GET /health 200 \d+\.\d{3}ms$", line), line
 
 
-def test_an_unexpected_failure_is_logged_once_with_its_cause_route_and_request_id(launcher, redis, app):
+def test_an_unexpected_failure_is_logged_once_a_cause_with_its_route_and_request_id(launcher, redis, app):
     service = launcher.start()
     token = create(service, app, body='{"a":1}')
     # Stored data no service would write: the set's merge cannot read it.
@@ -70,10 +70,15 @@ def test_an_unexpected_failure_is_logged_once_with_its_cause_route_and_request_i
     response = set_data(service, app, token, '{"b":2}')
     expect_error(response, 500, "internalError", "An unexpected error occurred")
     assert "flat JSON" not in response.text, "the cause stays out of the answer"
+    # The same cause again within 10 s: answered alike, counted, not logged again.
+    for _ in range(4):
+        expect_error(set_data(service, app, token, '{"b":2}'), 500, "internalError")
     errors = [line for line in service.log.splitlines() if " error " in line]
     assert len(errors) == 1, errors
     assert "request failed" in errors[0] and "stored d is not a flat JSON object" in errors[0]
     assert f"request-id={response.headers['X-Request-Id']}" in errors[0] and "route=set" in errors[0]
+    metrics = service.request("GET", "/metrics").text
+    assert metric_value(metrics, "rest_sessions_http_requests_total", route="set", status="500") == 5
 
 
 def test_ready_says_in_the_log_why_redis_does_not_answer_its_ping(launcher, redis_server_factory):
