@@ -71,8 +71,8 @@ final class RedisConnection: @unchecked Sendable {
     private var attempt: UInt64 = 0
     private var preloadRefusalLoggedInAttempt: UInt64?
     private var consecutiveFailures = 0
-    private var refusalLog = RefusalLog(interval: .seconds(10))
-    private var lastRefusal = ""
+    /// Refusals by their code (OOM, READONLY, ...): see `noteRefusal`.
+    private var refusalLog = LogThrottle(interval: .seconds(10))
     private var connectDeadline = UInt64.max
     /// The current attempt sent AUTH or SELECT: it is ready once their replies are in.
     private var awaitsHandshake = false
@@ -389,25 +389,25 @@ final class RedisConnection: @unchecked Sendable {
     }
 
     /// The API answers refusals 503 without a line of its own: this is where an operator learns why.
+    /// Those held back are written when their interval ends, so the lines' counts add up to all.
     private func noteRefusal(_ message: String) {
-        lastRefusal = message
+        let code = String(RedisError.withoutScriptLocation(message).prefix { $0 != " " })
         let now = EventLoop.now()
-        switch refusalLog.record(at: now) {
-        case .logNow(let refusals):
-            logRefusals(refusals)
+        switch refusalLog.record(code, detail: message, at: now) {
+        case .logNow(let heldBack):
+            logRefusals(heldBack + 1, message)
         case .holdBack(let flushAt?):
             loop.schedule(after: flushAt &- now) { [self] in
-                let refusals = refusalLog.flush(at: EventLoop.now())
-                if refusals > 0 { logRefusals(refusals) }
+                if let (heldBack, message) = refusalLog.flush(code, at: EventLoop.now()) { logRefusals(heldBack, message) }
             }
         case .holdBack(nil):
             break
         }
     }
 
-    private func logRefusals(_ refusals: Int) {
+    private func logRefusals(_ refusals: Int, _ message: String) {
         logger.error("Redis refuses commands", metadata: [
-            "error": "\(lastRefusal.prefix(200))", "refusals": "\(refusals)", "redis.endpoint": "\(currentEndpointDescription)",
+            "error": "\(message.prefix(200))", "refusals": "\(refusals)", "redis.endpoint": "\(currentEndpointDescription)",
         ])
     }
 

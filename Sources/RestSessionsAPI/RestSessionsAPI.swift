@@ -14,7 +14,8 @@ public final class RestSessionsAPI: HTTPHandler {
     let options: RestSessionsAPIOptions
     let metrics: APIMetrics
     private let requestIDs = RequestIDs()
-    private let failureLog = PthreadLock(FailureLog(interval: .seconds(10)))
+    /// Unexpected failures by cause: each logged at most once per 10 s.
+    private let failureLog = PthreadLock(LogThrottle(interval: .seconds(10)))
 
     /// `accessLog`: write an access line per request at info (pass false when info is not logged).
     /// The metrics are made here, with the metrics factory in effect now.
@@ -172,8 +173,8 @@ public final class RestSessionsAPI: HTTPHandler {
     }
 
     /// Validation errors carry the contract's name and message; anything unexpected is logged here,
-    /// in one line with its details and the request's id (at most once per cause and 10 s, see
-    /// FailureLog), and answered without them.
+    /// in one line with its details and the request's id (at most once per cause and 10 s), and
+    /// answered without them.
     func fail(with error: SessionStoreError, reply: Reply) {
         if error.isValidationError {
             reply.json(ResponseBody.error(name: error.name, message: error.message), status: .badRequest)
@@ -182,7 +183,8 @@ public final class RestSessionsAPI: HTTPHandler {
         } else if error.isRedisUnavailable {
             reply.error(.redisUnavailable)
         } else {
-            if let unlogged = failureLog.withLock({ $0.record(error.message, at: .now) }) {
+            // No flush: the next line of the cause says how many went unlogged, the metrics count all.
+            if case .logNow(let unlogged) = failureLog.withLock({ $0.record(error.message, detail: "", at: EventLoop.now()) }) {
                 logger.error("request failed", metadata: [
                     "error": "\(error.message)", "route": "\(reply.route.label)", "request-id": "\(reply.requestID)",
                     "unlogged-before": "\(unlogged)",

@@ -44,26 +44,6 @@ import Testing
         }
     }
 
-    @Test func refusalsAreLoggedOnceAnIntervalWithHowManyThereWere() {
-        var log = RefusalLog(interval: .seconds(10))
-        let second: UInt64 = 1_000_000_000
-        #expect(log.record(at: 100 * second) == .logNow(refusals: 1))
-        // Held back: the first asks for a flush when the interval ends.
-        #expect(log.record(at: 101 * second) == .holdBack(flushAt: 110 * second))
-        #expect(log.record(at: 109 * second) == .holdBack(flushAt: nil))
-        // A refusal at the interval's end logs itself and those held back; the flush then has none.
-        #expect(log.record(at: 110 * second) == .logNow(refusals: 3))
-        #expect(log.flush(at: 110 * second) == 0)
-        // A burst that stops: its flush logs the remainder.
-        #expect(log.record(at: 111 * second) == .holdBack(flushAt: 120 * second))
-        #expect(log.record(at: 112 * second) == .holdBack(flushAt: nil))
-        #expect(log.flush(at: 120 * second) == 2)
-        // The flush was a line: the next refusal within its interval is held back again.
-        #expect(log.record(at: 121 * second) == .holdBack(flushAt: 130 * second))
-        #expect(log.flush(at: 130 * second) == 1)
-        #expect(log.record(at: 500 * second) == .logNow(refusals: 1))
-    }
-
     @Test func anOutOfMemoryRedisRefusesWritesCountedApartAndStillServesReads() async throws {
         let metrics = TestMetrics()
         try await withMetricsFactory(metrics) {
