@@ -1,8 +1,8 @@
-/// When to write a log line that would otherwise repeat for every request: per key, the first at
-/// once, then at most one per `interval`, each standing for those held back since the line before.
-/// A fault that hits every request (Redis out of memory, an ACL without EVALSHA) would otherwise
-/// write tens of thousands of identical lines a second and bury the one fact. Times are
-/// `EventLoop.now()` nanoseconds. Not thread-safe: its owner confines or locks it.
+/// When to write a log line that would otherwise repeat for every request: per key (the line's
+/// cause), the first at once, then at most one per `interval`, each standing for those held back
+/// since the line before. A fault that hits every request (Redis out of memory, an ACL without
+/// EVALSHA) would otherwise write tens of thousands of identical lines a second and bury the one
+/// fact. Times are `EventLoop.now()` nanoseconds. Not thread-safe: its owner confines or locks it.
 public struct LogThrottle: Sendable {
     public enum Decision: Equatable, Sendable {
         /// Write a line now; `heldBack` of this key were not written since its last line.
@@ -15,7 +15,6 @@ public struct LogThrottle: Sendable {
     private struct Entry {
         var lastLine: UInt64
         var heldBack: Int
-        var detail: String
     }
 
     public let interval: UInt64
@@ -28,11 +27,10 @@ public struct LogThrottle: Sendable {
         self.maximumKeys = maximumKeys
     }
 
-    /// An occurrence of `key` at `now`; `detail` (the latest kept per key) is what `flush` reports.
-    public mutating func record(_ key: String, detail: String, at now: UInt64) -> Decision {
+    /// An occurrence of `key` at `now`.
+    public mutating func record(_ key: String, at now: UInt64) -> Decision {
         if var entry = entries[key], now &- entry.lastLine < interval {
             entry.heldBack += 1
-            entry.detail = detail
             entries[key] = entry
             return .holdBack(flushAt: entry.heldBack == 1 ? entry.lastLine &+ interval : nil)
         }
@@ -41,19 +39,15 @@ public struct LogThrottle: Sendable {
            let oldest = entries.min(by: { $0.value.lastLine < $1.value.lastLine })?.key {
             entries[oldest] = nil
         }
-        entries[key] = Entry(lastLine: now, heldBack: 0, detail: detail)
+        entries[key] = Entry(lastLine: now, heldBack: 0)
         return .logNow(heldBack: heldBack)
     }
 
-    /// The occurrences of `key` held back and the latest detail, to be written now in one line (the
-    /// interval then starts again); nil when none were held back.
-    public mutating func flush(_ key: String, at now: UInt64) -> (heldBack: Int, detail: String)? {
-        guard var entry = entries[key], entry.heldBack > 0 else { return nil }
-        defer {
-            entry.lastLine = now
-            entry.heldBack = 0
-            entries[key] = entry
-        }
-        return (entry.heldBack, entry.detail)
+    /// How many of `key` were held back, to be written now in one line (the interval then starts
+    /// again); nil when none were.
+    public mutating func flush(_ key: String, at now: UInt64) -> Int? {
+        guard let heldBack = entries[key]?.heldBack, heldBack > 0 else { return nil }
+        entries[key] = Entry(lastLine: now, heldBack: 0)
+        return heldBack
     }
 }

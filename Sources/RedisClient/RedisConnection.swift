@@ -71,7 +71,7 @@ final class RedisConnection: @unchecked Sendable {
     private var attempt: UInt64 = 0
     private var preloadRefusalLoggedInAttempt: UInt64?
     private var consecutiveFailures = 0
-    /// Refusals by their code (OOM, READONLY, ...): see `noteRefusal`.
+    /// Refusals by their message (OOM, READONLY, ...): see `noteRefusal`.
     private var refusalLog = LogThrottle(interval: .seconds(10))
     private var connectDeadline = UInt64.max
     /// The current attempt sent AUTH or SELECT: it is ready once their replies are in.
@@ -391,14 +391,13 @@ final class RedisConnection: @unchecked Sendable {
     /// The API answers refusals 503 without a line of its own: this is where an operator learns why.
     /// Those held back are written when their interval ends, so the lines' counts add up to all.
     private func noteRefusal(_ message: String) {
-        let code = String(RedisError.withoutScriptLocation(message).prefix { $0 != " " })
         let now = EventLoop.now()
-        switch refusalLog.record(code, detail: message, at: now) {
+        switch refusalLog.record(message, at: now) {
         case .logNow(let heldBack):
             logRefusals(heldBack + 1, message)
         case .holdBack(let flushAt?):
             loop.schedule(after: flushAt &- now) { [self] in
-                if let (heldBack, message) = refusalLog.flush(code, at: EventLoop.now()) { logRefusals(heldBack, message) }
+                if let heldBack = refusalLog.flush(message, at: EventLoop.now()) { logRefusals(heldBack, message) }
             }
         case .holdBack(nil):
             break

@@ -52,7 +52,7 @@ extension RestSessionsAPI {
             if case .failure(let error) = result, !error.isRedisUnavailable {
                 // Redis away or refusing is logged by its connection; anything else (an ACL without
                 // PING, say) would leave /ready at 503 with no word of why.
-                self.logger.error("readiness check failed", metadata: ["error": "\(error.message)"])
+                self.logFailure("readiness check failed", cause: error.message)
             }
             answer.finish(ready: (try? result.get()) != nil)
         }

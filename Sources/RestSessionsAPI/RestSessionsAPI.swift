@@ -9,12 +9,12 @@ import SessionStore
 /// Callbacks end to end: a request costs no Task, and the answer is written on the store's queue.
 public final class RestSessionsAPI: HTTPHandler {
     let store: SessionStore
-    let logger: Logger
+    private let logger: Logger
     private let accessLog: AccessLog?
     let options: RestSessionsAPIOptions
     let metrics: APIMetrics
     private let requestIDs = RequestIDs()
-    /// Unexpected failures by cause: each logged at most once per 10 s.
+    /// Unexpected failures by cause: each logged at most once per 10 s (see `logFailure`).
     private let failureLog = PthreadLock(LogThrottle(interval: .seconds(10)))
 
     /// `accessLog`: write an access line per request at info (pass false when info is not logged).
@@ -183,14 +183,18 @@ public final class RestSessionsAPI: HTTPHandler {
         } else if error.isRedisUnavailable {
             reply.error(.redisUnavailable)
         } else {
-            // No flush: the next line of the cause says how many went unlogged, the metrics count all.
-            if case .logNow(let unlogged) = failureLog.withLock({ $0.record(error.message, detail: "", at: EventLoop.now()) }) {
-                logger.error("request failed", metadata: [
-                    "error": "\(error.message)", "route": "\(reply.route.label)", "request-id": "\(reply.requestID)",
-                    "unlogged-before": "\(unlogged)",
-                ])
-            }
+            logFailure("request failed", cause: error.message, metadata: [
+                "route": "\(reply.route.label)", "request-id": "\(reply.requestID)",
+            ])
             reply.error(.internalError)
         }
+    }
+
+    /// An error line `text` for `cause`, unless the same line was written less than 10 s ago. No
+    /// flush: its next line says how many went unlogged, and the metrics count every request.
+    func logFailure(_ text: Logger.Message, cause: String, metadata: Logger.Metadata = [:]) {
+        let key = "\(text): \(cause)"
+        guard case .logNow(let unlogged) = failureLog.withLock({ $0.record(key, at: EventLoop.now()) }) else { return }
+        logger.error(text, metadata: metadata.merging(["error": "\(cause)", "unlogged-before": "\(unlogged)"]) { $1 })
     }
 }

@@ -6,39 +6,38 @@ import Testing
 
     @Test func aKeyIsLoggedOnceAnIntervalAndWhatWasHeldBackIsCounted() {
         var throttle = LogThrottle(interval: .seconds(10))
-        #expect(throttle.record("OOM", detail: "first", at: 100 * second) == .logNow(heldBack: 0))
+        #expect(throttle.record("OOM", at: 100 * second) == .logNow(heldBack: 0))
         // Held back: the first asks for a flush when the interval ends.
-        #expect(throttle.record("OOM", detail: "second", at: 101 * second) == .holdBack(flushAt: 110 * second))
-        #expect(throttle.record("OOM", detail: "third", at: 109 * second) == .holdBack(flushAt: nil))
+        #expect(throttle.record("OOM", at: 101 * second) == .holdBack(flushAt: 110 * second))
+        #expect(throttle.record("OOM", at: 109 * second) == .holdBack(flushAt: nil))
         // Another key has its own interval.
-        #expect(throttle.record("READONLY", detail: "replica", at: 109 * second) == .logNow(heldBack: 0))
+        #expect(throttle.record("READONLY", at: 109 * second) == .logNow(heldBack: 0))
         // Due again at the interval's end: the line says how many were held back; no flush is left.
-        #expect(throttle.record("OOM", detail: "fourth", at: 110 * second) == .logNow(heldBack: 2))
+        #expect(throttle.record("OOM", at: 110 * second) == .logNow(heldBack: 2))
         #expect(throttle.flush("OOM", at: 110 * second) == nil)
     }
 
-    @Test func aFlushWritesWhatWasHeldBackWithTheLatestDetailAndStartsTheIntervalAgain() {
+    @Test func aFlushWritesWhatWasHeldBackAndStartsTheIntervalAgain() {
         var throttle = LogThrottle(interval: .seconds(10))
-        #expect(throttle.record("OOM", detail: "first", at: 100 * second) == .logNow(heldBack: 0))
-        #expect(throttle.record("OOM", detail: "second", at: 101 * second) == .holdBack(flushAt: 110 * second))
-        #expect(throttle.record("OOM", detail: "third", at: 102 * second) == .holdBack(flushAt: nil))
-        let flushed = throttle.flush("OOM", at: 110 * second)
-        #expect(flushed?.heldBack == 2 && flushed?.detail == "third")
+        #expect(throttle.record("OOM", at: 100 * second) == .logNow(heldBack: 0))
+        #expect(throttle.record("OOM", at: 101 * second) == .holdBack(flushAt: 110 * second))
+        #expect(throttle.record("OOM", at: 102 * second) == .holdBack(flushAt: nil))
+        #expect(throttle.flush("OOM", at: 110 * second) == 2)
         // The flush was a line: the next one within its interval is held back again.
-        #expect(throttle.record("OOM", detail: "fourth", at: 111 * second) == .holdBack(flushAt: 120 * second))
-        #expect(throttle.flush("OOM", at: 120 * second)?.heldBack == 1)
-        #expect(throttle.record("OOM", detail: "much later", at: 500 * second) == .logNow(heldBack: 0))
+        #expect(throttle.record("OOM", at: 111 * second) == .holdBack(flushAt: 120 * second))
+        #expect(throttle.flush("OOM", at: 120 * second) == 1)
+        #expect(throttle.record("OOM", at: 500 * second) == .logNow(heldBack: 0))
     }
 
     @Test func theKeysRememberedAreBounded() {
         var throttle = LogThrottle(interval: .seconds(10), maximumKeys: 4)
         for key in 0..<4 {
-            #expect(throttle.record("cause \(key)", detail: "", at: UInt64(key)) == .logNow(heldBack: 0))
+            #expect(throttle.record("cause \(key)", at: UInt64(key)) == .logNow(heldBack: 0))
         }
-        #expect(throttle.record("cause 0", detail: "", at: 1 * second) == .holdBack(flushAt: 10 * second))
+        #expect(throttle.record("cause 0", at: 1 * second) == .holdBack(flushAt: 10 * second))
         // One more key forgets the one logged longest ago (cause 0), which then logs again at once.
-        #expect(throttle.record("one more", detail: "", at: 2 * second) == .logNow(heldBack: 0))
-        #expect(throttle.record("cause 0", detail: "", at: 3 * second) == .logNow(heldBack: 0))
-        #expect(throttle.record("cause 3", detail: "", at: 3 * second) == .holdBack(flushAt: 10 * second + 3))
+        #expect(throttle.record("one more", at: 2 * second) == .logNow(heldBack: 0))
+        #expect(throttle.record("cause 0", at: 3 * second) == .logNow(heldBack: 0))
+        #expect(throttle.record("cause 3", at: 3 * second) == .holdBack(flushAt: 10 * second + 3))
     }
 }
