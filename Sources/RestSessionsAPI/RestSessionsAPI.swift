@@ -14,17 +14,25 @@ public final class RestSessionsAPI: HTTPHandler {
     let options: RestSessionsAPIOptions
     let metrics: APIMetrics
     private let requestIDs = RequestIDs()
-    /// Unexpected failures by cause: each logged at most once per 10 s (see `logFailure`).
-    private let failureLog = PthreadLock(LogThrottle(interval: .seconds(10)))
+    /// Unexpected failures by cause: each logged at most once per interval (see `logFailure`).
+    private let failureLog: PthreadLock<LogThrottle>
 
     /// `accessLog`: write an access line per request at info (pass false when info is not logged).
     /// The metrics are made here, with the metrics factory in effect now.
-    public init(store: SessionStore, logger: Logger, accessLog: Bool, options: RestSessionsAPIOptions = RestSessionsAPIOptions()) {
+    public convenience init(
+        store: SessionStore, logger: Logger, accessLog: Bool, options: RestSessionsAPIOptions = RestSessionsAPIOptions()
+    ) {
+        self.init(store: store, logger: logger, accessLog: accessLog, options: options, failureLogInterval: .seconds(10))
+    }
+
+    /// `failureLogInterval`: tests shorten it to see held-back failures written without waiting 10 s.
+    init(store: SessionStore, logger: Logger, accessLog: Bool, options: RestSessionsAPIOptions, failureLogInterval: Duration) {
         self.store = store
         self.logger = logger
         self.accessLog = accessLog ? AccessLog(logger: logger) : nil
         self.options = options
         metrics = APIMetrics()
+        failureLog = PthreadLock(LogThrottle(interval: failureLogInterval))
     }
 
     /// The responder is called exactly once, on whichever loop or queue the answer is ready.
@@ -190,11 +198,23 @@ public final class RestSessionsAPI: HTTPHandler {
         }
     }
 
-    /// An error line `text` for `cause`, unless the same line was written less than 10 s ago. No
-    /// flush: its next line says how many went unlogged, and the metrics count every request.
+    /// An error line `text` for `cause`: the first at once, then at most one per interval, each with
+    /// `failures=N`, the requests it stands for. Those held back are written when their interval
+    /// ends (without a route or request id: they may differ), so the lines' counts add up to every
+    /// failure and a fault that fails every request cannot flood the log.
     func logFailure(_ text: Logger.Message, cause: String, metadata: Logger.Metadata = [:]) {
         let key = "\(text): \(cause)"
-        guard case .logNow(let unlogged) = failureLog.withLock({ $0.record(key, at: EventLoop.now()) }) else { return }
-        logger.error(text, metadata: metadata.merging(["error": "\(cause)", "unlogged-before": "\(unlogged)"]) { $1 })
+        let now = EventLoop.now()
+        switch failureLog.withLock({ $0.record(key, at: now) }) {
+        case .logNow(let heldBack):
+            logger.error(text, metadata: metadata.merging(["error": "\(cause)", "failures": "\(heldBack + 1)"]) { $1 })
+        case .holdBack(let flushAt?):
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(clamping: flushAt &- now))) { [self] in
+                guard let heldBack = failureLog.withLock({ $0.flush(key, at: EventLoop.now()) }) else { return }
+                logger.error(text, metadata: ["error": "\(cause)", "failures": "\(heldBack)"])
+            }
+        case .holdBack(nil):
+            break
+        }
     }
 }

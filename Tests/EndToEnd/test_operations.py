@@ -75,7 +75,7 @@ def test_an_unexpected_failure_is_logged_once_a_cause_with_its_route_and_request
         expect_error(set_data(service, app, token, '{"b":2}'), 500, "internalError")
     errors = [line for line in service.log.splitlines() if " error " in line]
     assert len(errors) == 1, errors
-    assert "request failed" in errors[0] and "stored d is not a flat JSON object" in errors[0]
+    assert "request failed" in errors[0] and "stored d is not a flat JSON object" in errors[0] and "failures=1" in errors[0]
     assert f"request-id={response.headers['X-Request-Id']}" in errors[0] and "route=set" in errors[0]
     metrics = service.request("GET", "/metrics").text
     assert metric_value(metrics, "rest_sessions_http_requests_total", route="set", status="500") == 5

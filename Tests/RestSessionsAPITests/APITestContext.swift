@@ -19,20 +19,24 @@ final class APITestContext: Sendable {
 
     static let silentLogger = Logger(label: "api-tests", factory: { _ in SwiftLogNoOpLogHandler() })
 
-    private init(redis: RedisClient, namespace: String, apiLogger: Logger, accessLog: Bool, options: RestSessionsAPIOptions) {
+    private init(
+        redis: RedisClient, namespace: String, apiLogger: Logger, accessLog: Bool, options: RestSessionsAPIOptions,
+        failureLogInterval: Duration = .seconds(10)
+    ) {
         self.redis = redis
         self.namespace = namespace
         var configuration = SessionStoreConfiguration()
         configuration.namespace = namespace
         configuration.wipeInterval = 0
         store = SessionStore(redis: redis, configuration: configuration, logger: Self.silentLogger)
-        api = RestSessionsAPI(store: store, logger: apiLogger, accessLog: accessLog, options: options)
+        api = RestSessionsAPI(
+            store: store, logger: apiLogger, accessLog: accessLog, options: options, failureLogInterval: failureLogInterval)
     }
 
     /// Runs `body` against a connected context and closes it afterwards.
     static func with(
         apiLogger: Logger = silentLogger, accessLog: Bool = false, options: RestSessionsAPIOptions = RestSessionsAPIOptions(),
-        _ body: (APITestContext) async throws -> Void
+        failureLogInterval: Duration = .seconds(10), _ body: (APITestContext) async throws -> Void
     ) async throws {
         let url = try #require(
             ProcessInfo.processInfo.environment["RS_TEST_REDIS_URL"],
@@ -44,7 +48,7 @@ final class APITestContext: Sendable {
         redis.connect()
         let context = APITestContext(
             redis: redis, namespace: "apitest\(UInt32.random(in: .min ... .max))", apiLogger: apiLogger, accessLog: accessLog,
-            options: options)
+            options: options, failureLogInterval: failureLogInterval)
         do {
             try await context.waitUntilConnected()
             try await body(context)

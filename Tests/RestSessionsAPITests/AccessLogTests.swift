@@ -53,8 +53,10 @@ final class CapturedLines: Sendable {
     func append(_ line: String) { lines.withLock { $0.append(line) } }
 }
 
+/// Captures each line's message; with `withMetadata`, followed by its metadata as ` key=value`, sorted.
 struct CapturingLogHandler: LogHandler {
     let lines: CapturedLines
+    var withMetadata = false
     var metadata: Logger.Metadata = [:]
     var logLevel: Logger.Level = .info
 
@@ -64,6 +66,8 @@ struct CapturingLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        lines.append("\(event.message)")
+        guard withMetadata else { return lines.append("\(event.message)") }
+        let fields = self.metadata.merging(event.metadata ?? [:]) { $1 }.sorted { $0.key < $1.key }
+        lines.append("\(event.message)" + fields.map { " \($0.key)=\($0.value)" }.joined())
     }
 }

@@ -1,6 +1,9 @@
 import CoreMetrics
 import HTTPServer
+import Logging
 import MetricsTestKit
+import RedisClient
+import TestSupport
 import Testing
 
 @testable import RestSessionsAPI
@@ -120,5 +123,32 @@ import Testing
         let failures = metrics.counters(label: "rest_sessions_redis_errors_total").reduce(0) { $0 + $1.totalValue }
         #expect(failures == 1)
         #expect(metrics.counterTotal(label: "rest_sessions_redis_errors_total", dimensions: [("kind", "reply")]) == 0)
+    }
+
+    @Test func unexpectedFailuresHeldBackAreWrittenWhenTheirIntervalEndsSoTheCountsAddUp() async throws {
+        let lines = CapturedLines()
+        let logger = Logger(label: "api", factory: { _ in CapturingLogHandler(lines: lines, withMetadata: true) })
+        let interval = Duration.milliseconds(500)
+        try await APITestContext.with(apiLogger: logger, failureLogInterval: interval) { context in
+            let token = try await context.create(data: #"{"a":1}"#)
+            // Stored data no service would write: the set's merge cannot read it.
+            _ = try await context.redis.send(RedisCommand("HSET", "\(context.namespace):\(Self.app):\(token)", "d", "[1]"))
+            let started = ContinuousClock.now
+            for _ in 0..<5 {
+                #expect(await context.request(.POST, "/\(Self.app)/set/\(token)", body: #"{"b":2}"#).status == 500)
+            }
+            let failureLines = { lines.all.filter { $0.hasPrefix("request failed") } }
+            if ContinuousClock.now - started < interval {
+                #expect(failureLines().count == 1, "the four after the first are held back: \(lines.all)")
+            }
+            #expect(await eventually { failureLines().count == 2 }, "the held-back four written: \(lines.all)")
+            let logged = failureLines()
+            #expect(logged[0].contains("failures=1") && logged[0].contains("route=set") && logged[0].contains("request-id="))
+            #expect(logged[1].contains("failures=4") && !logged[1].contains("request-id="), "\(logged[1])")
+            #expect(logged.allSatisfy { $0.contains("error=") && $0.contains("stored d is not a flat JSON object") }, "\(logged)")
+            // Nothing held back any more: a quiet interval writes nothing.
+            try await Task.sleep(for: interval * 2)
+            #expect(failureLines().count == 2, "\(lines.all)")
+        }
     }
 }
