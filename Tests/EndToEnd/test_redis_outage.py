@@ -192,7 +192,8 @@ def test_a_service_pointed_at_a_replica_answers_503_on_writes_and_says_why(launc
     replica = redis_server_factory()
     with RespClient("127.0.0.1", replica.port) as redis:
         redis.command("REPLICAOF", "127.0.0.1", master.port)
-    service = launcher.start(redis_port=replica.port)
+    # No wipe: its lock (a SET) would be refused too, and the line must be the create's.
+    service = launcher.start(redis_port=replica.port, RS_WIPE=0)
     expect_error(service.request("PUT", f"/{app}/create/u1?ip=1"), 503, "redisUnavailable")
     lines = [line for line in service.log.splitlines() if "Redis refuses commands" in line]
-    assert len(lines) == 1 and "error=READONLY " in lines[0], service.log
+    assert len(lines) == 1 and "error=READONLY " in lines[0] and "refusals=1" in lines[0], service.log
