@@ -28,6 +28,8 @@ final class HTTPConnection: @unchecked Sendable {
 
     /// No more requests are parsed: after a non-keep-alive request, an error or shutdown.
     private var stopsParsing = false
+    /// The client has shut down its sending side: what it sent is all there is.
+    private var inputEnded = false
     private var parserNeedsBytes = true
     private var closesAfterOutput = false
     private var isPumping = false
@@ -96,9 +98,13 @@ final class HTTPConnection: @unchecked Sendable {
             case .wouldBlock:
                 return
             case .endOfFile:
-                // As nginx does by default, a client that stops sending has gone: what it still has
-                // coming is dropped rather than kept waiting for handlers (a later respond is ignored).
-                return close()
+                // Lingering: the client has read our last response and closed. Open: a half-close
+                // (`printf ... | nc`) ends the client's requests, not its reading (RFC 9112 9.6): the
+                // requests it completed are answered, as those answered without waiting already
+                // were, and their work is done either way; one left incomplete never will be.
+                guard phase == .open else { return close() }
+                inputEnded = true
+                return pump()
             case .failed(let error):
                 context.logger.debug("connection read failed", metadata: ["error": "\(error)"])
                 return close()
@@ -116,7 +122,7 @@ final class HTTPConnection: @unchecked Sendable {
         case .lingering: true
         case .closed: false
         case .open:
-            !stopsParsing && slots.count < limits.maximumPipelinedRequests
+            !inputEnded && !stopsParsing && slots.count < limits.maximumPipelinedRequests
                 && output.count - outputOffset < Self.maximumPendingOutputBytes
         }
     }
@@ -132,6 +138,7 @@ final class HTTPConnection: @unchecked Sendable {
         repeat {
             needsPump = false
             while canParse { parseNext() }
+            if inputEnded && parserNeedsBytes && !stopsParsing { endRequests() }
             renderReadySlots()
             writeOutput()
         } while phase != .closed && (needsPump || canParse)
@@ -198,6 +205,13 @@ final class HTTPConnection: @unchecked Sendable {
     func finishForShutdown() {
         if phase == .lingering { close() }
         guard phase == .open, !(parser.isReceivingRequest && !stopsParsing) else { return }
+        endRequests()
+        if phase == .open { pump() }
+    }
+
+    /// No request after those already read: the last answer owed says `Connection: close`, and with
+    /// none owed the connection closes once its output is written (at once if there is none).
+    private func endRequests() {
         stopsParsing = true
         if let last = slots.indices.last {
             slots[last].context.keepAlive = false
@@ -205,9 +219,7 @@ final class HTTPConnection: @unchecked Sendable {
             closesAfterOutput = true
         } else {
             close()
-            return
         }
-        pump()
     }
 
     // MARK: Responses
@@ -260,6 +272,7 @@ final class HTTPConnection: @unchecked Sendable {
             case .transferred(let count):
                 outputOffset += count
                 lastProgress = Self.now()
+                if writeStalledAt != nil { writeStalledAt = lastProgress }
             case .wouldBlock:
                 setWriteInterest(true)
                 return
@@ -325,7 +338,9 @@ final class HTTPConnection: @unchecked Sendable {
         case .lingering:
             return (.linger, lingerDeadline)
         case .open:
-            // A client that reads its answers a byte at a time gets idleTimeout in all, not per byte.
+            // As nginx's send_timeout: between two writes that make progress, so a large answer
+            // read steadily is never cut. The socket turns writable only once a good part of its
+            // buffer is free, so a client reading a byte at a time still has to read whole pieces.
             if let writeStalledAt { return (.write, writeStalledAt &+ idleTimeout) }
             if let headStartedAt { return (.head, headStartedAt &+ limits.headerTimeout.clampedNanoseconds) }
             // Waiting for handlers, or not reading until the backlog drains: no client timeout runs.

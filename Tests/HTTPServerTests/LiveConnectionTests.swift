@@ -64,6 +64,33 @@ import TestSupport
         await live.stop()
     }
 
+    /// `printf ... | nc`: the client's last request, not the end of its reading.
+    @Test func aClientThatShutsDownItsSendingSideGetsEveryAnswerItCompleted() async throws {
+        let live = try LiveServer()
+        let client = try live.client()
+        try client.send("GET /delay/first/100 HTTP/1.1\r\nHost: t\r\n\r\nGET /second HTTP/1.1\r\nHost: t\r\n\r\nGET /incompl")
+        client.shutdownWriting()
+        let first = try client.readResponse()
+        #expect(first.text.hasPrefix("GET delay|first") && first.header("Connection") == nil)
+        let second = try client.readResponse()
+        #expect(second.text == "GET second  " && second.header("Connection") == "close")
+        #expect(try client.readsEndOfFile(), "the incomplete request is dropped")
+        #expect(await eventually { live.server.openConnectionCount == 0 })
+        await live.stop()
+    }
+
+    @Test func aClientThatShutsDownItsSendingSideWithNothingOwedIsClosed() async throws {
+        let live = try LiveServer()
+        let client = try live.client()
+        try client.send("GET /n HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try client.readResponse().statusCode == 200)
+        try client.send("GET /half")
+        client.shutdownWriting()
+        #expect(try client.readsEndOfFile())
+        #expect(await eventually { live.server.openConnectionCount == 0 })
+        await live.stop()
+    }
+
     @Test func slowClientSendingByteByByteIsServed() async throws {
         // About a request arriving in pieces, not about how long: a loaded machine sends them slowly.
         var limits = HTTPServerLimits()

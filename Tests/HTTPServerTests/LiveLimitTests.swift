@@ -87,6 +87,33 @@ import Testing
         await live.stop()
     }
 
+    /// 16 MiB against the client's fixed 64 KiB buffer and our send buffer (4 MiB at most): about
+    /// three quarters are written only as the client reads, 64 KiB per 10 ms at most, which takes
+    /// longer than the idle timeout while each write makes progress well within it.
+    @Test func aLargeAnswerReadSteadilyIsWrittenWholePastTheIdleTimeout() async throws {
+        var limits = HTTPServerLimits()
+        limits.idleTimeout = .seconds(1)
+        let live = try LiveServer(limits: limits)
+        let client = try TestClient(port: live.port, receiveBufferBytes: 65536)
+        let size = 16 << 20
+        let started = ContinuousClock.now
+        try client.send("GET /big/\(size) HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        let received = try client.readUntilEndOfFile(pausingForMicroseconds: 10000)
+        #expect(received > size, "the whole body and its head")
+        #expect(ContinuousClock.now - started > limits.idleTimeout, "the write outlasted the idle timeout")
+        await live.stop()
+    }
+
+    @Test func aLargeAnswerTheClientDoesNotReadIsCutAtTheIdleTimeout() async throws {
+        var limits = HTTPServerLimits()
+        limits.idleTimeout = .milliseconds(300)
+        let live = try LiveServer(limits: limits)
+        let client = try TestClient(port: live.port, receiveBufferBytes: 65536)
+        try client.send("GET /big/\(16 << 20) HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(await eventually { live.server.openConnectionCount == 0 })
+        await live.stop()
+    }
+
     @Test func connectionsOverTheLimitAreRefusedWhileOthersKeepWorking() async throws {
         var limits = HTTPServerLimits()
         limits.maximumConnections = 2
@@ -119,17 +146,23 @@ import Testing
         await live.stop()
     }
 
+    /// A close (FIN) cannot be told from a half-close: a connection owed an answer stays until it is
+    /// written (to a peer that then resets); a reset or an incomplete request ends it at once.
     @Test func abruptClosesAreCleanedUpWithoutHarm() async throws {
         let live = try LiveServer()
         do {
             let midRequest = try live.client()
             try midRequest.send("POST /x HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\npartial")
-            let midResponse = try live.client()
-            try midResponse.send("GET /never HTTP/1.1\r\nHost: t\r\n\r\n")
-            #expect(await eventually { live.handler.heldCount == 1 })
+            let resetMidResponse = try live.client()
+            resetMidResponse.resetOnClose()
+            try resetMidResponse.send("GET /never HTTP/1.1\r\nHost: t\r\n\r\n")
+            let closedMidResponse = try live.client()
+            try closedMidResponse.send("GET /never HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(await eventually { live.handler.heldCount == 2 })
         }
-        #expect(await eventually { live.server.openConnectionCount == 0 })
+        #expect(await eventually { live.server.openConnectionCount == 1 })
         live.handler.release()
+        #expect(await eventually { live.server.openConnectionCount == 0 })
         let client = try live.client()
         try client.send("GET /fine HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(try client.readResponse().text == "GET fine  ")

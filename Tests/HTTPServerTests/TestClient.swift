@@ -25,12 +25,14 @@ final class TestClient {
         var text: String { String(decoding: body, as: UTF8.self) }
     }
 
-    convenience init(port: Int, timeoutSeconds: Int = 30) throws {
+    /// `receiveBufferBytes`: a fixed receive buffer (no autotuning), so the server's writes stall
+    /// at once when this client does not read.
+    convenience init(port: Int, timeoutSeconds: Int = 30, receiveBufferBytes: Int? = nil) throws {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        try self.init(family: AF_INET, address: address, timeoutSeconds: timeoutSeconds)
+        try self.init(family: AF_INET, address: address, timeoutSeconds: timeoutSeconds, receiveBufferBytes: receiveBufferBytes)
     }
 
     convenience init(unixPath: String, timeoutSeconds: Int = 30) throws {
@@ -40,9 +42,12 @@ final class TestClient {
         try self.init(family: AF_UNIX, address: address, timeoutSeconds: timeoutSeconds)
     }
 
-    private init<Address>(family: Int32, address: Address, timeoutSeconds: Int) throws {
+    private init<Address>(family: Int32, address: Address, timeoutSeconds: Int, receiveBufferBytes: Int? = nil) throws {
         descriptor = socket(family, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw Failure(description: "socket: errno \(errno)") }
+        if var size = receiveBufferBytes.map(Int32.init) {
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var address = address
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<Address>.size)) }
@@ -134,6 +139,18 @@ final class TestClient {
             }
             received.append(byte)
         }
+    }
+
+    /// Reads until the server closes, pausing after each read: how many bytes came.
+    func readUntilEndOfFile(pausingForMicroseconds pause: UInt32) throws -> Int {
+        var total = received.count
+        received.removeAll()
+        while try fill() {
+            total += received.count
+            received.removeAll()
+            usleep(pause)
+        }
+        return total
     }
 
     func shutdownWriting() {

@@ -2,7 +2,7 @@ import Dispatch
 import HTTPServer
 
 /// Answers "METHOD path segments query body"; `/delay/N` answers after N ms on another queue,
-/// `/never` does not answer until `release` is called.
+/// `/never` does not answer until `release` is called, `/big/N` answers N bytes.
 final class TestHandler: HTTPHandler, @unchecked Sendable {
     // @unchecked Sendable: `held` is only touched under `lock` (a serial queue used synchronously).
     private let lock = DispatchQueue(label: "test-handler")
@@ -20,6 +20,9 @@ final class TestHandler: HTTPHandler, @unchecked Sendable {
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { responder.respond(response) }
         case "never":
             lock.sync { held.append(responder) }
+        case "big":
+            let count = Int(request.pathSegments.last ?? "") ?? 0
+            responder.respond(HTTPResponse(status: .ok, body: [UInt8](repeating: UInt8(ascii: "x"), count: count)))
         default:
             responder.respond(response)
         }
