@@ -23,7 +23,8 @@ extension RestSessionsAPI {
             return reply.send(Self.unauthenticated)
         }
         let withData = request.query["data"] == "true"
-        store.get(app: app, token: String(token)) { result in
+        // HEAD is safe (RFC 9110 9.2.1): as on get, it never counts a read.
+        store.get(app: app, token: String(token), touch: request.method == .HEAD ? "false" : nil) { result in
             switch result {
             case .success(let session?):
                 var headers = HTTPHeaders([("X-Session-Id", SessionHeaders.percentEncodedID(session.id))])

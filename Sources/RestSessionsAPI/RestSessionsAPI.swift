@@ -46,6 +46,10 @@ public final class RestSessionsAPI: HTTPHandler {
                 Reply.AccessEntry(
                     log: log, method: request.method.rawValue, path: AccessLog.loggedPath(request.path, tokenPart: route?.tokenPathPart))
             })
+        if request.method == .OPTIONS && request.target == "*" {
+            // About the server, not a resource: nothing for an API key to guard.
+            return reply.send(HTTPResponse(status: .noContent, headers: HTTPHeaders([("Allow", Route.methodsOfAnyRoute)])))
+        }
         if let apiKeys = options.apiKeys, route?.needsAPIKey ?? true {
             switch apiKeys.verdict(presentedKey: request.headers["X-Api-Key"], app: route?.app) {
             case .allowed: break

@@ -78,6 +78,9 @@ enum Route: Sendable {
         method == .GET ? "GET, HEAD, OPTIONS" : "\(method.rawValue), OPTIONS"
     }
 
+    /// The `Allow` header of `OPTIONS *` (RFC 9110 9.3.7: the server as a whole).
+    static let methodsOfAnyRoute = "GET, HEAD, POST, PUT, DELETE, OPTIONS"
+
     /// The index in the raw path's `/`-separated parts of a token, hidden in access lines.
     var tokenPathPart: Int? {
         switch self {

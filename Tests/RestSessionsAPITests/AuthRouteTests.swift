@@ -5,6 +5,7 @@ import Testing
 
 @Suite struct AuthRouteTests {
     static let app = APITestContext.app
+    static let unknownToken = String(repeating: "b", count: 64)
 
     @Test func aLiveSessionGives204WithTheUserIdAndCountsAsARead() async throws {
         try await APITestContext.with { context in
@@ -16,6 +17,17 @@ import Testing
             #expect(response.headers["X-Session-Data"] == nil)
             let read = await context.request(.GET, "/\(Self.app)/get/\(token)")
             #expect(read.textIgnoringIdle == #"{"id":"user1","r":2,"w":1,"ttl":7200,"idle":0,"ip":"1.2.3.4"}"#)
+        }
+    }
+
+    @Test func headAnswersAsGetWouldWithoutCountingARead() async throws {
+        try await APITestContext.with { context in
+            let token = try await context.create(id: "user1")
+            let response = await context.request(.HEAD, "/\(Self.app)/auth", headers: [("X-Session-Token", token)])
+            #expect(response.status == 204 && response.headers["X-Session-Id"] == "user1")
+            #expect(await context.request(.HEAD, "/\(Self.app)/auth", headers: [("X-Session-Token", Self.unknownToken)]).status == 401)
+            let read = await context.request(.GET, "/\(Self.app)/get/\(token)")
+            #expect(read.textIgnoringIdle == #"{"id":"user1","r":1,"w":1,"ttl":7200,"idle":0,"ip":"1.2.3.4"}"#)
         }
     }
 

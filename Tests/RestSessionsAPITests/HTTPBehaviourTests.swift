@@ -44,6 +44,17 @@ import Testing
         }
     }
 
+    @Test func optionsAsteriskAnswersTheMethodsOfEveryRouteEvenWhereKeysAreRequired() async throws {
+        var options = RestSessionsAPIOptions()
+        options.apiKeys = try APIKeys(APIKeys.entries(ofList: String(repeating: "k", count: 20)))
+        try await APITestContext.with(options: options) { context in
+            let response = await context.request(.OPTIONS, "*")
+            #expect(response.status == 204 && response.body.isEmpty)
+            #expect(response.headers["Allow"] == "GET, HEAD, POST, PUT, DELETE, OPTIONS")
+            #expect(await context.request(.GET, "*").isError(401, name: "unauthorized", message: "A valid X-Api-Key header is required"))
+        }
+    }
+
     @Test func headIsAnsweredWhereverGetIs() async throws {
         try await APITestContext.with { context in
             let token = try await context.create()
