@@ -196,7 +196,7 @@ final class HTTPConnection: @unchecked Sendable {
         stopsParsing = true
         slots.append(HTTPResponseSlot(
             content: .response(context.handler.errorResponse(for: status)),
-            context: .init(isHead: false, version: .http1_1, keepAlive: false)
+            context: .init(isHead: parser.isReceivingHEAD, version: .http1_1, keepAlive: false)
         ))
     }
 

@@ -38,6 +38,12 @@ public struct HTTPRequestParser: Sendable {
         state == .headerFields || (state == .idle && bufferedByteCount > 0)
     }
 
+    /// Whether the request being received is a HEAD, once its request line is read: the server's own
+    /// error answer to it then has no content either (RFC 9110 9.3.2).
+    public var isReceivingHEAD: Bool {
+        head?.line.method == .HEAD
+    }
+
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         dropConsumedBytes()
         buffer.append(contentsOf: bytes)

@@ -24,6 +24,16 @@ import Testing
         await live.stop()
     }
 
+    @Test func theServersOwnAnswerToAHeadRequestHasNoContent() async throws {
+        let live = try LiveServer()
+        let client = try live.client()
+        try client.send("HEAD /h HTTP/1.1\r\nHost: t\r\nContent-Length: 100000000\r\n\r\n")
+        let response = try client.readResponse(isHead: true)
+        #expect(response.statusCode == 413 && response.header("Content-Length") != "0")
+        #expect(try client.readsEndOfFile(), "no body after the head")
+        await live.stop()
+    }
+
     @Test func badRequestAfterGoodOnesIsAnsweredInOrder() async throws {
         let live = try LiveServer()
         let client = try live.client()
