@@ -73,6 +73,14 @@ enum Route: Sendable {
         requestMethod == method || (requestMethod == .HEAD && method == .GET)
     }
 
+    /// The routes that use a request body (create's initial data, set's changes).
+    var readsBody: Bool {
+        switch self {
+        case .create, .set: true
+        default: false
+        }
+    }
+
     /// The `Allow` header of 405 and OPTIONS answers.
     var allowedMethods: String {
         method == .GET ? "GET, HEAD, OPTIONS" : "\(method.rawValue), OPTIONS"
