@@ -1,3 +1,4 @@
+import JSONText
 import RedisClient
 
 /// Turns script replies into values directly, without an intermediate representation.
@@ -11,12 +12,28 @@ enum SessionReplyDecoder {
               let ttl = fields[3].integer, let idle = fields[4].integer, let ip = fields[5].string,
               let noResave = fields[6].integer
         else { throw unexpected(reply) }
-        let data = try optional(fields[7], of: reply, \.string)
+        let data = try optional(fields[7], of: reply, \.string).flatMap { text throws(SessionStoreError) in
+            try answeredData(text)
+        }
         let expiresIn = try optional(fields[8], of: reply, \.integer)
         return Session(
             id: id, reads: Int(reads), writes: Int(writes), ttl: Int(ttl), idle: Int(idle), ip: ip,
             noResave: noResave == 1, data: data, expiresIn: expiresIn.map { Int($0) }
         )
+    }
+
+    /// The stored d as answers carry it: compact JSON object text. An empty d is none, as Node's
+    /// redis-sessions reads it; one with white space (another client's writing) is compacted;
+    /// anything else no service would write fails the request (500) rather than answer a 200 whose
+    /// body is not JSON.
+    static func answeredData(_ text: String) throws(SessionStoreError) -> String? {
+        if text.isEmpty { return nil }
+        if CompactJSON.isObject(text) { return text }
+        // The message leaves the data out: it goes to the log.
+        guard let value = try? JSONParser.parse(Array(text.utf8)), case .object = value else {
+            throw .internalError("stored d is not a JSON object")
+        }
+        return JSONWriter.string(value)
     }
 
     static func sessions(_ reply: RedisReply) throws(SessionStoreError) -> [Session] {

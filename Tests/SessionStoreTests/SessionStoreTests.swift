@@ -309,6 +309,25 @@ import Testing
         #expect(try await fixture.hash(token)["w"] == "1")
     }
 
+    /// What another client may have stored as d: empty is none (as Node's redis-sessions reads it),
+    /// white space is compacted, anything that is not a JSON object fails the read, never a 200 whose
+    /// body would not be JSON.
+    @Test func storedDataIsAnsweredAsCompactJSONOrFailsTheRead() async throws {
+        let fixture = try await StoreFixture()
+        let key = { (token: String) in "\(fixture.namespace):\(StoreFixture.app):\(token)" }
+        let token = try await fixture.create()
+        try await fixture.command("HSET", key(token), "d", "")
+        #expect(try await fixture.get(token).map { $0.data == nil } == true)
+        #expect(try await fixture.set(token, #"{"a":1}"#)?.data == #"{"a":1}"#, "set merges into none")
+        try await fixture.command("HSET", key(token), "d", #" { "a" : 1 , "b" : [ 1, "x y" ] } "#)
+        #expect(try await fixture.get(token)?.data == #"{"a":1,"b":[1,"x y"]}"#)
+        for stored in ["not json", #"{"a":1}x"#, "[1]", "1", "null", #"{"a":}"#] {
+            try await fixture.command("HSET", key(token), "d", stored)
+            let read = await fixture.result { fixture.store.get(app: StoreFixture.app, token: token, completion: $0) }
+            #expect(read.failure == .internalError("stored d is not a JSON object"), "\(stored)")
+        }
+    }
+
     @Test func unreachableRedisIsRedisUnavailable() async throws {
         var configuration = RedisConfiguration()
         // The discard port: nothing listens there on a test machine, so connecting is refused.

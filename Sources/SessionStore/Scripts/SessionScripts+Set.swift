@@ -87,7 +87,8 @@ extension SessionScripts {
               keys[n], values[n], positions[key] = key, value, n
             end
           end
-          if s.d then
+          -- An empty d is none, as Node's redis-sessions reads it.
+          if s.d and s.d ~= '' then
             local text = s.d
             local pos = skip_space(text, 1)
             if string.byte(text, pos) ~= 123 then corrupt() end
