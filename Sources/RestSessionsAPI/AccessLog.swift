@@ -16,13 +16,28 @@ struct AccessLog: Sendable {
         logger.info("\(method) \(path) \(status) \(duration)", metadata: ["request-id": "\(requestID)"])
     }
 
-    /// The raw path with the token part (if the route has one) replaced by its tag.
-    static func loggedPath(_ rawPath: String, tokenPart: Int?) -> String {
-        guard let tokenPart else { return rawPath }
+    /// The raw path with the token part (if the route has one) replaced by its tag. A path no route
+    /// knows has every part shaped like a token (64 letters and digits) replaced: nothing says
+    /// which part a client meant as one (`/app/gett/TOKEN`).
+    static func loggedPath(_ rawPath: String, tokenPart: Int?, isKnownRoute: Bool = true) -> String {
         var parts = rawPath.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.indices.contains(tokenPart) else { return rawPath }
-        parts[tokenPart] = Substring(tag(of: parts[tokenPart]))
+        if let tokenPart {
+            guard parts.indices.contains(tokenPart) else { return rawPath }
+            parts[tokenPart] = Substring(tag(of: parts[tokenPart]))
+        } else if !isKnownRoute {
+            let tokenShaped = parts.indices.filter { isTokenShaped(parts[$0]) }
+            guard !tokenShaped.isEmpty else { return rawPath }
+            for index in tokenShaped { parts[index] = Substring(tag(of: parts[index])) }
+        } else {
+            return rawPath
+        }
         return parts.joined(separator: "/")
+    }
+
+    private static func isTokenShaped(_ part: Substring) -> Bool {
+        part.utf8.count == 64 && part.utf8.allSatisfy { byte in
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+        }
     }
 
     /// 8 hex digits of a keyed hash: enough to follow one session through the log, never the token.

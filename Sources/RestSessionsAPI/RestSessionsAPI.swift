@@ -44,7 +44,8 @@ public final class RestSessionsAPI: HTTPHandler {
             metrics: metrics,
             access: accessLog.map { log in
                 Reply.AccessEntry(
-                    log: log, method: request.method.rawValue, path: AccessLog.loggedPath(request.path, tokenPart: route?.tokenPathPart))
+                    log: log, method: request.method.rawValue, path: AccessLog.loggedPath(
+                        request.path, tokenPart: route?.tokenPathPart, isKnownRoute: route != nil))
             })
         if request.method == .OPTIONS && request.target == "*" {
             // About the server, not a resource: nothing for an API key to guard.

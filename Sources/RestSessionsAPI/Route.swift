@@ -1,7 +1,9 @@
 import HTTPServer
 
 /// The contract's routes, matched by shape: `/ping` exactly, otherwise the number of path segments
-/// and the literal second segment. Path parameters are the server's percent-decoded segments.
+/// and the literal second segment. Path parameters are the server's percent-decoded segments. As
+/// Express routes the reference's paths, a trailing slash and the case of a route's own word do not
+/// matter (`/app/GET/TOKEN/`).
 enum Route: Sendable {
     case create(app: String, id: String)
     case get(app: String, token: String)
@@ -23,35 +25,56 @@ enum Route: Sendable {
     case metrics
 
     init?(pathSegments segments: [String]) {
+        if let route = Self.matching(segments[...]) {
+            self = route
+            return
+        }
+        // Only for paths that did not match as they are, so the usual ones cost nothing more.
+        var segments = segments[...]
+        if segments.count > 1, segments.last == "" { segments.removeLast() }
+        let word = segments.count == 1 ? segments.startIndex : segments.startIndex + 1
+        guard segments.indices.contains(word) else { return nil }
+        segments[word] = Self.asciiLowercased(segments[word])
+        guard let route = Self.matching(segments) else { return nil }
+        self = route
+    }
+
+    private static func asciiLowercased(_ text: String) -> String {
+        String(decoding: text.utf8.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+
+    private static func matching(_ segments: ArraySlice<String>) -> Route? {
+        let first = segments.startIndex
         switch segments.count {
         case 1:
-            switch segments[0] {
-            case "ping": self = .ping
-            case "health": self = .health
-            case "ready": self = .ready
-            case "metrics": self = .metrics
+            switch segments[first] {
+            case "ping": return .ping
+            case "health": return .health
+            case "ready": return .ready
+            case "metrics": return .metrics
             default: return nil
             }
         case 2:
-            switch segments[1] {
-            case "auth": self = .auth(app: segments[0])
-            case "activity": self = .activity(app: segments[0])
-            case "soapp": self = .sessionsOfApp(app: segments[0])
-            case "killall": self = .killAll(app: segments[0])
-            case "count": self = .count(app: segments[0])
-            case "users": self = .users(app: segments[0])
+            let app = segments[first]
+            switch segments[first + 1] {
+            case "auth": return .auth(app: app)
+            case "activity": return .activity(app: app)
+            case "soapp": return .sessionsOfApp(app: app)
+            case "killall": return .killAll(app: app)
+            case "count": return .count(app: app)
+            case "users": return .users(app: app)
             default: return nil
             }
         case 3:
-            let (app, parameter) = (segments[0], segments[2])
-            switch segments[1] {
-            case "create": self = .create(app: app, id: parameter)
-            case "get": self = .get(app: app, token: parameter)
-            case "set": self = .set(app: app, token: parameter)
-            case "kill": self = .kill(app: app, token: parameter)
-            case "soid": self = .sessionsOfId(app: app, id: parameter)
-            case "killsoid": self = .killSessionsOfId(app: app, id: parameter)
-            case "rotate": self = .rotate(app: app, token: parameter)
+            let (app, parameter) = (segments[first], segments[first + 2])
+            switch segments[first + 1] {
+            case "create": return .create(app: app, id: parameter)
+            case "get": return .get(app: app, token: parameter)
+            case "set": return .set(app: app, token: parameter)
+            case "kill": return .kill(app: app, token: parameter)
+            case "soid": return .sessionsOfId(app: app, id: parameter)
+            case "killsoid": return .killSessionsOfId(app: app, id: parameter)
+            case "rotate": return .rotate(app: app, token: parameter)
             default: return nil
             }
         default:

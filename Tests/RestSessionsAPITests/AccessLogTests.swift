@@ -45,6 +45,19 @@ import Testing
         #expect(path == "/app/get/\(AccessLog.tag(of: "TOKEN"))")
         #expect(AccessLog.loggedPath("/app/soid/user", tokenPart: nil) == "/app/soid/user")
     }
+
+    @Test func aPathNoRouteKnowsHasEveryTokenShapedPartReplaced() {
+        let token = String(repeating: "Zq", count: 32)
+        let tag = AccessLog.tag(of: Substring(token))
+        #expect(AccessLog.loggedPath("/app/gett/\(token)", tokenPart: nil, isKnownRoute: false) == "/app/gett/\(tag)")
+        #expect(AccessLog.loggedPath("/\(token)/x/\(token)", tokenPart: nil, isKnownRoute: false) == "/\(tag)/x/\(tag)")
+        // 63 or 65 characters, or another character: not a token's shape.
+        for part in [String(token.dropLast()), token + "a", String(token.dropLast()) + "-"] {
+            #expect(AccessLog.loggedPath("/app/gett/\(part)", tokenPart: nil, isKnownRoute: false) == "/app/gett/\(part)")
+        }
+        // A known route's own parameter (an id shaped like a token) stays.
+        #expect(AccessLog.loggedPath("/app/soid/\(token)", tokenPart: nil) == "/app/soid/\(token)")
+    }
 }
 
 final class CapturedLines: Sendable {

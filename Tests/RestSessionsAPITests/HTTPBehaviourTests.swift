@@ -18,6 +18,24 @@ import Testing
         }
     }
 
+    /// As Express routes the reference's paths: a trailing slash and the route word's case do not
+    /// matter; the app's case and the parameters are kept as they are.
+    @Test func aTrailingSlashAndTheCaseOfTheRoutesWordDoNotMatter() async throws {
+        try await APITestContext.with { context in
+            let token = try await context.create()
+            for path in ["/\(Self.app)/get/\(token)/", "/\(Self.app)/GET/\(token)", "/\(Self.app)/Get/\(token)/"] {
+                let response = await context.request(.GET, path)
+                #expect(response.status == 200 && response.text.contains(#""id":"user1""#), "\(path): \(response.text)")
+            }
+            #expect(await context.request(.GET, "/PING/").status == 200)
+            #expect(await context.request(.GET, "/\(Self.app)/soid/user1/").text.contains(#""id":"user1""#))
+            #expect(await context.request(.GET, "/\(Self.app)/soid/USER1").text == #"{"sessions":[]}"#, "the id keeps its case")
+            #expect(await context.request(.GET, "/\(Self.app)/get/\(token)//").status == 404, "one trailing slash only")
+            let otherCaseApp = await context.request(.GET, "/TESTAPP/get/\(token)")
+            #expect(otherCaseApp.status == 200 && otherCaseApp.text == "{}", "the app keeps its case: another app")
+        }
+    }
+
     @Test(arguments: [
         (HTTPMethod.GET, "/\(app)/create/u1", "PUT, OPTIONS"),
         (.POST, "/\(app)/get/\(token)", "GET, HEAD, OPTIONS"),
