@@ -6,7 +6,7 @@ struct FuzzOutcome: Equatable, CustomStringConvertible {
     var requests: [String] = []
     var errorStatus: Int?
 
-    private static let statusesTheParserMayAnswer: Set<Int> = [400, 413, 431, 501, 505]
+    private static let statusesTheParserMayAnswer: Set<Int> = [400, 413, 414, 431, 501, 505]
 
     init(parsing chunks: [ArraySlice<UInt8>], limits: HTTPParserLimits) {
         var parser = HTTPRequestParser(limits: limits)

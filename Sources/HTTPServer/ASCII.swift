@@ -15,6 +15,8 @@ enum ASCII {
     static let equals: UInt8 = 0x3D
     static let asterisk: UInt8 = 0x2A
     static let hash: UInt8 = 0x23
+    static let quote: UInt8 = 0x22
+    static let backslash: UInt8 = 0x5C
 
     @inline(__always)
     static func lowercased(_ byte: UInt8) -> UInt8 {

@@ -12,6 +12,7 @@ public struct HTTPParserError: Error, Sendable, Hashable, CustomStringConvertibl
 
     static func badRequest(_ message: String) -> HTTPParserError { .init(status: .badRequest, message: message) }
     static func headerTooLarge(_ message: String) -> HTTPParserError { .init(status: .requestHeaderFieldsTooLarge, message: message) }
+    static func uriTooLong(_ message: String) -> HTTPParserError { .init(status: .uriTooLong, message: message) }
     static func bodyTooLarge(_ message: String) -> HTTPParserError { .init(status: .payloadTooLarge, message: message) }
     static func notImplemented(_ message: String) -> HTTPParserError { .init(status: .notImplemented, message: message) }
     static func unsupportedVersion(_ message: String) -> HTTPParserError { .init(status: .httpVersionNotSupported, message: message) }

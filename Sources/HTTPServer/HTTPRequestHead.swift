@@ -50,6 +50,7 @@ struct HTTPRequestHead {
         switch name.count {
         case 4 where ASCII.equalsIgnoringCase(name, "host".utf8):
             hostCount += 1
+            guard Self.isValidHost(value) else { throw .badRequest("invalid Host") }
         case 6 where ASCII.equalsIgnoringCase(name, "expect".utf8):
             expectsContinue = expectsContinue || ASCII.equalsIgnoringCase(value, "100-continue".utf8)
         case 10 where ASCII.equalsIgnoringCase(name, "connection".utf8):
@@ -73,6 +74,37 @@ struct HTTPRequestHead {
             }
         default:
             break
+        }
+    }
+
+    /// `uri-host [ ":" port ]` (RFC 9112 §3.2, RFC 3986 §3.2.2), empty allowed: a reg-name or IPv4
+    /// address (unreserved, %-escapes, sub-delims) or a bracketed IP literal, then digits after a
+    /// colon. Anything else (`a b`, `u@h`) is a 400, as the RFC requires.
+    static func isValidHost(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        if value.first == UInt8(ascii: "[") {
+            guard let close = value.firstIndex(of: UInt8(ascii: "]")), close > 1,
+                value[1..<close].allSatisfy({ isHostCharacter($0) || $0 == ASCII.colon })
+            else { return false }
+            index = close + 1
+        } else {
+            while index < value.count && isHostCharacter(value[index]) { index += 1 }
+        }
+        guard index < value.count else { return true }
+        guard value[index] == ASCII.colon else { return false }
+        return value[(index + 1)...].allSatisfy { (0x30...0x39).contains($0) }
+    }
+
+    /// unreserved / sub-delims / "%" of RFC 3986 (the hex digits after "%" are among the others).
+    private static func isHostCharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "%"),
+            UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("),
+            UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"),
+            UInt8(ascii: "="):
+            true
+        default: false
         }
     }
 

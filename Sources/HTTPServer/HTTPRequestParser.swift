@@ -10,6 +10,8 @@ public struct HTTPRequestParser: Sendable {
     private var position = 0
     /// Where the search for the next LF resumes, so a line arriving byte by byte is scanned once.
     private var scanPosition = 0
+    /// Where the check of the next request line's method resumes; nil once it is done.
+    private var methodScanPosition: Int? = 0
     private var head: HTTPRequestHead?
     /// Request line and header section bytes, or trailer section bytes once in `.trailerFields`.
     private var sectionBytes = 0
@@ -69,9 +71,13 @@ public struct HTTPRequestParser: Sendable {
         while true {
             switch state {
             case .idle:
+                try checkMethodSoFar()
                 guard let line = try takeHeadLine() else { return nil }
                 // RFC 9112 §2.2: empty lines before a request line are ignored.
-                guard !line.isEmpty else { continue }
+                guard !line.isEmpty else {
+                    methodScanPosition = position
+                    continue
+                }
                 let requestLine = try withBytes(line, HTTPRequestLine.parse)
                 head = HTTPRequestHead(line: requestLine)
                 move(to: .headerFields)
@@ -150,6 +156,7 @@ public struct HTTPRequestParser: Sendable {
         self.head = nil
         body = []
         dropConsumedBytes()
+        methodScanPosition = position
         sectionBytes = 0
         sectionFieldCount = 0
         move(to: .idle)
@@ -180,10 +187,10 @@ public struct HTTPRequestParser: Sendable {
         }
         guard let lineFeed else {
             scanPosition = buffer.count
-            if buffer.count - position > maximumLength { throw lineTooLong() }
+            if buffer.count - position > maximumLength { throw lineTooLong(isEmpty: false) }
             return nil
         }
-        if lineFeed + 1 - position > maximumLength { throw lineTooLong() }
+        if lineFeed + 1 - position > maximumLength { throw lineTooLong(isEmpty: lineFeed <= position + 1) }
         guard lineFeed > position, buffer[lineFeed - 1] == ASCII.cr else {
             throw .badRequest("line ends in a bare LF")
         }
@@ -192,10 +199,40 @@ public struct HTTPRequestParser: Sendable {
         return line
     }
 
-    private func lineTooLong() -> HTTPParserError {
+    /// A request line over the limit is a request-target too long to parse (RFC 9112 §3: 414);
+    /// empty lines before it, or header fields, fill the header section (431).
+    private func lineTooLong(isEmpty: Bool) -> HTTPParserError {
         switch state {
         case .chunkSize: .badRequest("chunk-size line too long")
+        case .idle where !isEmpty: .uriTooLong("request line is over \(limits.maximumHeaderBytes) bytes")
         default: .headerTooLarge("request head is over \(limits.maximumHeaderBytes) bytes")
+        }
+    }
+
+    /// A method with a byte no method may have (a TLS ClientHello, say) is refused as soon as it
+    /// arrives, not when the line's end or the header timeout does. Checked before the line's
+    /// length, within the first `maximumHeaderBytes`, so the verdict does not depend on how the
+    /// bytes were split; resumed where it stopped, so a line arriving byte by byte is checked once.
+    private mutating func checkMethodSoFar() throws(HTTPParserError) {
+        guard let start = methodScanPosition else { return }
+        enum Scan { case ended, invalid, resumesAt(Int) }
+        let end = min(buffer.count, position + limits.maximumHeaderBytes)
+        let scan: Scan = buffer.withUnsafeBufferPointer { bytes in
+            var index = max(start, position)
+            while index < end {
+                switch bytes[index] {
+                // The method's end, or the line's (an empty line, or one the line parser refuses).
+                case ASCII.space, ASCII.cr, ASCII.lf: return .ended
+                case let byte where ASCII.isTokenCharacter(byte): index += 1
+                default: return .invalid
+                }
+            }
+            return .resumesAt(index)
+        }
+        switch scan {
+        case .ended: methodScanPosition = nil
+        case .invalid: throw .badRequest("malformed method")
+        case .resumesAt(let index): methodScanPosition = index
         }
     }
 
@@ -212,7 +249,9 @@ public struct HTTPRequestParser: Sendable {
         return try result.get()
     }
 
-    /// `chunk-size [chunk-ext]` (RFC 9112 §7.1): hex digits, then optionally `;` extensions, ignored.
+    /// `chunk-size [chunk-ext]` (RFC 9112 §7.1): hex digits, then extensions, checked and ignored:
+    /// `*( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] )`, a name a token, a value a token or a
+    /// quoted-string.
     static func parseChunkSize(_ line: UnsafeBufferPointer<UInt8>) throws(HTTPParserError) -> Int {
         var size = 0
         var index = 0
@@ -222,12 +261,45 @@ public struct HTTPRequestParser: Sendable {
             index += 1
         }
         guard index > 0 else { throw .badRequest("malformed chunk size") }
-        var extensionStart = index
-        while extensionStart < line.count && ASCII.isWhitespace(line[extensionStart]) { extensionStart += 1 }
-        if extensionStart < line.count {
-            guard line[extensionStart] == ASCII.semicolon,
-                line[extensionStart...].allSatisfy(ASCII.isFieldValueCharacter)
-            else { throw .badRequest("malformed chunk size") }
+        func skipWhitespace() { while index < line.count && ASCII.isWhitespace(line[index]) { index += 1 } }
+        func token() -> Bool {
+            let start = index
+            while index < line.count && ASCII.isTokenCharacter(line[index]) { index += 1 }
+            return index > start
+        }
+        func quotedString() -> Bool {
+            guard index < line.count, line[index] == ASCII.quote else { return false }
+            index += 1
+            while index < line.count {
+                switch line[index] {
+                case ASCII.quote:
+                    index += 1
+                    return true
+                case ASCII.backslash:
+                    guard index + 1 < line.count, ASCII.isFieldValueCharacter(line[index + 1]) else { return false }
+                    index += 2
+                default:
+                    guard ASCII.isFieldValueCharacter(line[index]) else { return false }
+                    index += 1
+                }
+            }
+            return false
+        }
+        while index < line.count {
+            skipWhitespace()
+            guard index < line.count, line[index] == ASCII.semicolon else { throw .badRequest("malformed chunk extension") }
+            index += 1
+            skipWhitespace()
+            guard token() else { throw .badRequest("malformed chunk extension") }
+            let beforeValue = index
+            skipWhitespace()
+            if index < line.count, line[index] == ASCII.equals {
+                index += 1
+                skipWhitespace()
+                guard token() || quotedString() else { throw .badRequest("malformed chunk extension") }
+            } else {
+                index = beforeValue
+            }
         }
         return size
     }
@@ -241,9 +313,11 @@ public struct HTTPRequestParser: Sendable {
             }
             position = 0
             scanPosition = 0
+            methodScanPosition = methodScanPosition.map { _ in 0 }
         } else if position > Self.retainedBufferCapacity && position * 2 > buffer.count {
             buffer.removeSubrange(0..<position)
             scanPosition -= position
+            methodScanPosition = methodScanPosition.map { max($0 - position, 0) }
             position = 0
         }
     }

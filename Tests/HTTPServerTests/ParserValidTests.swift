@@ -37,6 +37,15 @@ import Testing
             guard case .request(.PUT, _, _, _, _, _, _, let body, true) = $0.first else { return false }
             return $0.count == 1 && body == "hello world"
         },
+        Example(name: "chunk extensions with white space, quoted values and names alone", text: "PUT /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5 ; a = \"x; \\\"y\" ;b\t;c=d\r\nhello\r\n0;last\r\n\r\n") {
+            guard case .request(.PUT, _, _, _, _, _, _, let body, true) = $0.first else { return false }
+            return $0.count == 1 && body == "hello"
+        },
+        Example(name: "Host forms", text: ["a.example:8080", "127.0.0.1:3000", "[::1]:80", "[::1]", "", "xn--bcher-kva.example", "h%41:", "a_b~c!$&'()*+,;="].map {
+            "GET / HTTP/1.1\r\nHost: \($0)\r\n\r\n"
+        }.joined()) {
+            $0.filter(\.isRequest).count == 8
+        },
         Example(name: "chunked with upper-case hex and coding name", text: "POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: Chunked\r\n\r\nA\r\n0123456789\r\n0\r\n\r\n") {
             guard case .request(.POST, _, _, _, _, _, _, let body, _) = $0.first else { return false }
             return body == "0123456789"
