@@ -164,6 +164,13 @@ def test_headers_over_the_limit_are_431_and_the_service_goes_on(service):
     assert service.request("GET", "/ping").status == 200
 
 
+def test_a_request_target_over_the_limit_is_414_and_the_service_goes_on(service):
+    status, content_type, body = send_raw(service.port, b"GET /" + b"a" * 20000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert (status, content_type) == (414, JSON_TYPE), body
+    assert json.loads(body) == {"name": "uriTooLong", "message": "URI Too Long"}
+    assert service.request("GET", "/ping").status == 200
+
+
 def test_keep_alive_serves_several_requests_on_one_connection(service, app):
     token = create(service, app)
     connection = http.client.HTTPConnection("127.0.0.1", service.port, timeout=10)
