@@ -128,7 +128,7 @@ import Testing
     @Test func unexpectedFailuresHeldBackAreWrittenWhenTheirIntervalEndsSoTheCountsAddUp() async throws {
         let lines = CapturedLines()
         let logger = Logger(label: "api", factory: { _ in CapturingLogHandler(lines: lines, withMetadata: true) })
-        let interval = Duration.milliseconds(500)
+        let interval = Duration.seconds(2)
         try await APITestContext.with(apiLogger: logger, failureLogInterval: interval) { context in
             let token = try await context.create(data: #"{"a":1}"#)
             // Stored data no service would write: the set's merge cannot read it.
@@ -137,18 +137,20 @@ import Testing
             for _ in 0..<5 {
                 #expect(await context.request(.POST, "/\(Self.app)/set/\(token)", body: #"{"b":2}"#).status == 500)
             }
+            let allWithinOneInterval = ContinuousClock.now - started < interval
             let failureLines = { lines.all.filter { $0.hasPrefix("request failed") } }
-            if ContinuousClock.now - started < interval {
-                #expect(failureLines().count == 1, "the four after the first are held back: \(lines.all)")
-            }
-            #expect(await eventually { failureLines().count == 2 }, "the held-back four written: \(lines.all)")
+            let counted = { failureLines().map { line in Int(line.firstMatch(of: /failures=(\d+)/)?.1 ?? "") ?? 0 }.reduce(0, +) }
+            #expect(await eventually { counted() == 5 }, "every failure counted by some line: \(lines.all)")
             let logged = failureLines()
-            #expect(logged[0].contains("failures=1") && logged[0].contains("route=set") && logged[0].contains("request-id="))
-            #expect(logged[1].contains("failures=4") && !logged[1].contains("request-id="), "\(logged[1])")
             #expect(logged.allSatisfy { $0.contains("error=") && $0.contains("stored d is not a flat JSON object") }, "\(logged)")
+            #expect(logged[0].contains("failures=1") && logged[0].contains("route=set") && logged[0].contains("request-id="))
+            if allWithinOneInterval {
+                // On a machine quick enough for five requests in an interval: the first, then the four held back.
+                #expect(logged.count == 2 && logged[1].contains("failures=4") && !logged[1].contains("request-id="), "\(logged)")
+            }
             // Nothing held back any more: a quiet interval writes nothing.
-            try await Task.sleep(for: interval * 2)
-            #expect(failureLines().count == 2, "\(lines.all)")
+            try await Task.sleep(for: interval + .milliseconds(500))
+            #expect(failureLines() == logged, "\(lines.all)")
         }
     }
 }
