@@ -1,9 +1,10 @@
-"""config/nginx.conf works: real nginx on loopback proxies /sessions/ to the service over keepalive, and
-guards an app with auth_request."""
+"""config/nginx.conf works: real nginx on loopback proxies its session API to the service over keepalive,
+passing paths exactly as sent, keeps that API off the public site, and guards an app with auth_request."""
 import json
 import os
 import re
 import shutil
+from collections import namedtuple
 import subprocess
 import tempfile
 import threading
@@ -31,10 +32,15 @@ def socket_upstream(path):
     return EXAMPLE.replace(TCP_UPSTREAM, "", 1).replace(SOCKET_VARIANT, f"server unix:{path};")
 
 
-def localize(config, listen_port, prefix):
-    """Changes the listen port and adds what nginx needs to run without root's log and temp paths."""
-    assert "listen 8080;" in config
-    config = config.replace("listen 8080;", f"listen 127.0.0.1:{listen_port};")
+SITE_LISTEN = "listen 8080;"
+API_LISTEN = "listen 127.0.0.1:8081;"
+Ports = namedtuple("Ports", "site api")
+
+
+def localize(config, ports, prefix):
+    """Changes the listen ports and adds what nginx needs to run without root's log and temp paths."""
+    assert SITE_LISTEN in config and API_LISTEN in config
+    config = config.replace(SITE_LISTEN, f"listen 127.0.0.1:{ports.site};").replace(API_LISTEN, f"listen 127.0.0.1:{ports.api};")
     paths = "".join(f"    {name}_temp_path {prefix}/{name}_temp;\n"
                     for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     return re.sub(r"^http \{\n", f"http {{\n    access_log {prefix}/access.log;\n{paths}", config, count=1,
@@ -57,9 +63,9 @@ def nginx(scratch):
     processes = []
 
     def start(config_text):
-        port = free_port()
+        ports = Ports(site=free_port(), api=free_port())
         config = scratch / "nginx.conf"
-        config.write_text(localize(config_text, port, scratch))
+        config.write_text(localize(config_text, ports, scratch))
         command = [binary, "-p", str(scratch), "-e", str(scratch / "error.log"), "-c", str(config)]
         check = subprocess.run([*command, "-t", "-g", f"pid {scratch}/nginx.pid;"], capture_output=True,
                                text=True, timeout=30)
@@ -72,11 +78,11 @@ def nginx(scratch):
             if process.poll() is not None:
                 raise AssertionError(f"nginx exited: {(scratch / 'error.log').read_text()}")
             try:
-                return http_request(port, "GET", "/sessions/ping", timeout=2)
+                return http_request(ports.api, "GET", "/ping", timeout=2)
             except OSError:
                 return None
         wait_until(answers, 20, "nginx to answer")
-        return port
+        return ports
 
     yield start
     for process in processes:
@@ -85,17 +91,17 @@ def nginx(scratch):
 
 
 def session_round_trip(port, app):
-    answer, created = timed(lambda: http_request(port, "PUT", "/sessions" + create_target(app, "via nginx", ttl=60),
+    answer, created = timed(lambda: http_request(port, "PUT", create_target(app, "via nginx", ttl=60),
                                                  '{"cart":120.55}', {"Content-Type": "application/json"}))
     token = expect_json(answer, 200)["token"]
-    response, read = timed(lambda: http_request(port, "GET", f"/sessions/{app}/get/{token}"))
+    response, read = timed(lambda: http_request(port, "GET", f"/{app}/get/{token}"))
     assert re.fullmatch(r'\{"id":"via nginx","r":1,"w":1,"ttl":60,"idle":' + one_of(since(read, created)) +
                         r',"ip":"10\.0\.0\.7","d":\{"cart":120\.55\}\}', response.text), response
     assert response.content_type == "application/json; charset=utf-8", response
-    expect_json(http_request(port, "POST", f"/sessions/{app}/set/{token}", '{"n":1}'), 200)
-    expect_json(http_request(port, "DELETE", f"/sessions/{app}/kill/{token}"), 200, '{"kill":1}')
-    expect_json(http_request(port, "GET", f"/sessions/{app}/get/{token}"), 200, "{}")
-    error = expect_json(http_request(port, "GET", f"/sessions/{app}/get/short"), 400)
+    expect_json(http_request(port, "POST", f"/{app}/set/{token}", '{"n":1}'), 200)
+    expect_json(http_request(port, "DELETE", f"/{app}/kill/{token}"), 200, '{"kill":1}')
+    expect_json(http_request(port, "GET", f"/{app}/get/{token}"), 200, "{}")
+    error = expect_json(http_request(port, "GET", f"/{app}/get/short"), 400)
     assert error["name"] == "invalidFormat"
 
 
@@ -107,12 +113,11 @@ def established_connections_to(port):
 
 
 def test_nginx_example_proxies_over_tcp_with_keepalive(nginx, service, app):
-    port = nginx(tcp_upstream(service.port))
-    ping = http_request(port, "GET", "/sessions/ping")
+    ports = nginx(tcp_upstream(service.port))
+    ping = http_request(ports.api, "GET", "/ping")
     assert (ping.status, ping.text) == (200, "PONG"), ping
     for _ in range(3):  # later rounds go over the upstream connections kept alive by earlier ones
-        session_round_trip(port, app)
-    assert http_request(port, "GET", "/elsewhere").status == 404
+        session_round_trip(ports.api, app)
     # Every client connection is closed by now: what stays open is nginx's keepalive pool.
     assert established_connections_to(service.port) >= 1, "nginx keeps no connection open to the service"
 
@@ -121,17 +126,46 @@ def test_nginx_example_proxies_over_its_unix_socket_variant(nginx, launcher, scr
     socket_path = scratch / "rest-sessions.sock"
     launcher.start(["--socket", str(socket_path)])
     socket_path.chmod(0o777)  # as root, nginx's workers (nobody) connect to it
-    port = nginx(socket_upstream(socket_path))
-    session_round_trip(port, app)
+    ports = nginx(socket_upstream(socket_path))
+    session_round_trip(ports.api, app)
+
+
+def test_the_public_site_has_no_route_to_the_session_api(nginx, service, app):
+    ports = nginx(tcp_upstream(service.port))
+    token = expect_json(service.request("PUT", create_target(app, "kept")), 200)["token"]
+    for method, path in [("DELETE", f"/{app}/killall"), ("GET", f"/{app}/get/{token}"), ("GET", "/ping"),
+                         ("DELETE", f"/sessions/{app}/killall"), ("GET", "/metrics")]:
+        answer = http_request(ports.site, method, path)
+        # nginx's own page (404, or 405 for a DELETE of a file), never the service's JSON.
+        assert answer.status in (404, 405) and "application/json" not in (answer.content_type or ""), (path, answer)
+    assert expect_json(service.request("GET", f"/{app}/get/{token}"), 200)["id"] == "kept"
+
+
+def test_the_session_api_passes_paths_as_sent(nginx, service, app):
+    """Not decoded or normalised on the way: a token that tries to climb out stays one bad token, and
+    an id with a slash stays one id."""
+    ports = nginx(tcp_upstream(service.port))
+    expect_json(service.request("PUT", create_target(app, "bystander")), 200)
+    for method, path in [("DELETE", f"/{app}/kill/..%2Fkillall"), ("GET", f"/{app}/get/..%2Fsoid%2Fbystander")]:
+        error = expect_json(http_request(ports.api, method, path), 400)
+        assert error == {"name": "invalidFormat", "message": "Invalid token format"}, (path, error)
+    expect_json(http_request(ports.api, "PUT", f"/{app}/create/a%2Fb?ip=10.0.0.7"), 200)
+    listed = expect_json(http_request(ports.api, "GET", f"/{app}/soid/a%2Fb"), 200)["sessions"]
+    assert [session["id"] for session in listed] == ["a/b"], listed
+    assert len(expect_json(service.request("GET", f"/{app}/soid/bystander"), 200)["sessions"]) == 1
 
 
 def test_docker_compose_points_the_same_example_at_its_service():
     compose = (REPOSITORY / "config/docker-compose.yml").read_text()
-    expression = re.search(r"sed '([^']+)' /etc/rest-sessions/nginx.conf", compose)
-    assert expression and "./nginx.conf:/etc/rest-sessions/nginx.conf" in compose, compose
-    rendered = subprocess.run(["sed", expression.group(1)], input=EXAMPLE, capture_output=True, text=True,
-                              check=True).stdout
+    command = re.search(r"sed ((?:-e '[^']+' ?)+)\s*/etc/rest-sessions/nginx.conf", compose)
+    assert command and "./nginx.conf:/etc/rest-sessions/nginx.conf" in compose, compose
+    expressions = re.findall(r"-e '([^']+)'", command.group(1))
+    rendered = subprocess.run(["sed", *[part for expression in expressions for part in ("-e", expression)]],
+                              input=EXAMPLE, capture_output=True, text=True, check=True).stdout
     assert "server rest-sessions:3000;" in rendered and TCP_UPSTREAM not in rendered
+    # The session API on the compose network, which compose does not publish; the site is.
+    assert "listen 8081;" in rendered and API_LISTEN not in rendered
+    assert '"8080:8080"' in compose and "8081:" not in compose
 
 
 APP_BACKEND = "server 127.0.0.1:8000;"
@@ -175,7 +209,7 @@ def backend_saw(response):
 
 
 def test_nginx_auth_request_lets_only_live_sessions_through(nginx, service, backend):
-    port = nginx(guarded(service.port, backend))
+    port = nginx(guarded(service.port, backend)).site
     assert http_request(port, "GET", "/app/orders").status == 401
     assert http_request(port, "GET", "/app/orders", headers={"X-Session-Id": "admin"}).status == 401
     login = backend_saw(http_request(port, "GET", "/app/login"))
@@ -196,7 +230,7 @@ def test_nginx_auth_request_sends_the_api_key_the_service_requires(nginx, launch
     service = launcher.start(RS_API_KEYS=f"{GUARD_KEY}:webshop")
     token = expect_json(service.request("PUT", create_target("webshop", "user8", ttl=60),
                                         headers={"X-Api-Key": GUARD_KEY}), 200)["token"]
-    with_key = nginx(guarded(service.port, backend, api_key=GUARD_KEY))
+    with_key = nginx(guarded(service.port, backend, api_key=GUARD_KEY)).site
     assert backend_saw(http_request(with_key, "GET", "/app/x", headers={"Cookie": f"sid={token}"}))["x-session-id"] == "user8"
-    without_key = nginx(guarded(service.port, backend))
+    without_key = nginx(guarded(service.port, backend)).site
     assert http_request(without_key, "GET", "/app/x", headers={"Cookie": f"sid={token}"}).status == 401
