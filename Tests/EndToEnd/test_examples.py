@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+from api import create_target, expect_json
 from processes import REPOSITORY
 
 EXAMPLES = REPOSITORY / "examples"
@@ -14,8 +15,10 @@ CLIENTS = {
 }
 
 
-def run_client(service, language, *arguments, expect_exit=0):
+def run_client(service, language, *arguments, expect_exit=0, api_key=None):
     environment = dict(os.environ, REST_SESSIONS_URL=f"http://127.0.0.1:{service.port}")
+    if api_key:
+        environment["REST_SESSIONS_API_KEY"] = api_key
     finished = subprocess.run([*CLIENTS[language], *arguments], env=environment, capture_output=True, text=True,
                               timeout=120, stdin=subprocess.DEVNULL)  # Java compiles the client first: slow when loaded
     assert finished.returncode == expect_exit, (
@@ -54,3 +57,34 @@ def test_clients_report_service_errors(service):
     for language in CLIENTS:
         _, error = run_client(service, language, "get", "ab", "x" * 64, expect_exit=1)
         assert "400" in error and "Invalid app format" in error, f"{language}: {error}"
+
+
+def test_clients_never_put_a_malformed_token_into_a_url(service, app):
+    """A token comes from a cookie the caller controls: ../killall must not become a route (PHP's curl
+    resolves the dots; nginx would too with a URI part in proxy_pass)."""
+    token = expect_json(service.request("PUT", create_target(app, "bystander")), 200)["token"]
+    for language in CLIENTS:
+        ended, _ = run_client(service, language, "kill", app, "../killall")
+        assert json.loads(ended) == {"kill": 0}, f"{language}: {ended}"
+        for command in (["get", app, "../count?dt=600"], ["set", app, "../soid/bystander", '{"a":1}']):
+            seen, _ = run_client(service, language, *command)
+            assert seen == "{}", f"{language} {command}: {seen}"
+    assert expect_json(service.request("GET", f"/{app}/get/{token}"), 200)["id"] == "bystander"
+
+
+def test_clients_send_the_api_key_from_the_environment(launcher, app):
+    key = "example-client-key-0123456789"
+    service = launcher.start(RS_API_KEYS=key)
+    for language in CLIENTS:
+        _, error = run_client(service, language, "get", app, "x" * 64, expect_exit=1)
+        assert "401" in error, f"{language} without a key: {error}"
+        seen, _ = run_client(service, language, "get", app, "x" * 64, api_key=key)
+        assert seen == "{}", f"{language} with the key: {seen}"
+
+
+def test_an_empty_data_object_is_sent_as_an_object(service, app):
+    token, _ = run_client(service, "php", "create", app, "user1", "10.0.0.7", "", "{}")
+    assert len(token) == 64, token
+    for language in CLIENTS:
+        _, error = run_client(service, language, "set", app, token, "{}", expect_exit=1)
+        assert "d must contain at least one key." in error, f"{language}: {error}"

@@ -2,6 +2,7 @@
  * A minimal rest-sessions client: JDK 17 only (java.net.http), one file, run without compiling:
  *
  *   export REST_SESSIONS_URL=http://127.0.0.1:3000
+ *   export REST_SESSIONS_API_KEY=...        # only when the service requires API keys
  *   java Client.java create APP ID IP [TTL] [DATA_JSON]   # prints the token
  *   java Client.java get APP TOKEN                        # prints the session, {} when gone
  *   java Client.java set APP TOKEN DATA_JSON              # merges DATA_JSON, prints the session
@@ -32,17 +33,25 @@ public final class Client {
     }
 
     private static final Pattern TOKEN = Pattern.compile("\"token\":\"([A-Za-z0-9]{64})\"");
+    /**
+     * A token comes from a cookie or header the caller controls: anything but 64 letters and digits
+     * is no session, and never goes into a URL (a "token" such as ../killall would otherwise name a route).
+     */
+    private static final Pattern WELL_FORMED_TOKEN = Pattern.compile("[A-Za-z0-9]{64}");
     private static final Pattern KILL = Pattern.compile("\"kill\":(\\d+)");
 
     private final String baseUrl;
+    private final String apiKey;
     // HTTP/1.1 explicitly: the JDK's default would try an h2c upgrade on every plain-http connection.
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
-    public Client(String baseUrl) {
+    /** apiKey may be null: only a service with API keys needs one. */
+    public Client(String baseUrl, String apiKey) {
         this.baseUrl = baseUrl.replaceAll("/+$", "");
+        this.apiKey = apiKey;
     }
 
     /** Returns the new session's token; dataJson may be null. */
@@ -55,26 +64,38 @@ public final class Client {
 
     /** Returns the session as JSON text, "{}" when it is missing or expired. */
     public String get(String app, String token) throws IOException, InterruptedException {
+        if (!WELL_FORMED_TOKEN.matcher(token).matches()) {
+            return "{}";
+        }
         return call("GET", "/" + encode(app) + "/get/" + token, null);
     }
 
     /** Merges the JSON object dataJson into the session; returns the session, "{}" when it is gone. */
     public String set(String app, String token, String dataJson) throws IOException, InterruptedException {
+        if (!WELL_FORMED_TOKEN.matcher(token).matches()) {
+            return "{}";
+        }
         return call("POST", "/" + encode(app) + "/set/" + token, dataJson);
     }
 
     /** Returns 1 if the session ended now, 0 if it was already gone. */
     public int kill(String app, String token) throws IOException, InterruptedException {
+        if (!WELL_FORMED_TOKEN.matcher(token).matches()) {
+            return 0;
+        }
         return Integer.parseInt(find(KILL, call("DELETE", "/" + encode(app) + "/kill/" + token, null)));
     }
 
     private String call(String method, String path, String json) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(Duration.ofSeconds(5))
                 .header("Content-Type", "application/json")
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
-                .build();
+                        : HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+        if (apiKey != null) {
+            builder.header("X-Api-Key", apiKey);
+        }
+        HttpRequest request = builder.build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         if (response.statusCode() != 200) {
             throw new RestSessionsException(response.statusCode(), response.body());
@@ -96,7 +117,8 @@ public final class Client {
 
     public static void main(String[] arguments) throws InterruptedException {
         String url = System.getenv().getOrDefault("REST_SESSIONS_URL", "http://127.0.0.1:3000");
-        Client client = new Client(url);
+        String apiKey = System.getenv("REST_SESSIONS_API_KEY");
+        Client client = new Client(url, apiKey == null || apiKey.isEmpty() ? null : apiKey);
         String command = arguments.length > 0 ? arguments[0] : "";
         int count = arguments.length - 1;
         try {

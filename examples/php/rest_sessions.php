@@ -3,6 +3,7 @@
  * A minimal rest-sessions client: PHP with the curl extension only.
  *
  *   export REST_SESSIONS_URL=http://127.0.0.1:3000
+ *   export REST_SESSIONS_API_KEY=...        # only when the service requires API keys
  *   php rest_sessions.php create APP ID IP [TTL] [DATA_JSON]   # prints the token
  *   php rest_sessions.php get APP TOKEN                        # prints the session, {} when gone
  *   php rest_sessions.php set APP TOKEN DATA_JSON              # merges DATA_JSON, prints the session
@@ -20,9 +21,22 @@ final class RestSessionsException extends RuntimeException
 
 final class RestSessionsClient
 {
-    public function __construct(private string $baseUrl = 'http://127.0.0.1:3000', private int $timeout = 5)
-    {
+    public function __construct(
+        private string $baseUrl = 'http://127.0.0.1:3000',
+        private int $timeout = 5,
+        private ?string $apiKey = null,
+    ) {
         $this->baseUrl = rtrim($baseUrl, '/');
+    }
+
+    /**
+     * A token comes from a cookie or header the caller controls: anything but 64 letters and digits
+     * is no session, and never goes into a URL (a "token" such as ../killall would otherwise name a
+     * route: curl resolves the dots).
+     */
+    private static function isToken(string $token): bool
+    {
+        return preg_match('/\A[A-Za-z0-9]{64}\z/', $token) === 1;
     }
 
     /** Returns the new session's token. */
@@ -35,18 +49,27 @@ final class RestSessionsClient
     /** Returns the session, or null when it is missing or expired. */
     public function get(string $app, string $token): ?array
     {
+        if (!self::isToken($token)) {
+            return null;
+        }
         return $this->call('GET', '/' . rawurlencode($app) . "/get/$token") ?: null;
     }
 
     /** Merges $data into the session (null deletes a key); returns the session, or null when it is gone. */
     public function set(string $app, string $token, array $data): ?array
     {
+        if (!self::isToken($token)) {
+            return null;
+        }
         return $this->call('POST', '/' . rawurlencode($app) . "/set/$token", $data) ?: null;
     }
 
     /** Returns 1 if the session ended now, 0 if it was already gone. */
     public function kill(string $app, string $token): int
     {
+        if (!self::isToken($token)) {
+            return 0;
+        }
         return $this->call('DELETE', '/' . rawurlencode($app) . "/kill/$token")['kill'];
     }
 
@@ -58,10 +81,15 @@ final class RestSessionsClient
             CURLOPT_RETURNTRANSFER => true,
             CURLOPT_TIMEOUT => $this->timeout,
             // Without it curl would send application/x-www-form-urlencoded, which the service refuses (415).
-            CURLOPT_HTTPHEADER => ['Content-Type: application/json'],
+            CURLOPT_HTTPHEADER => array_merge(
+                ['Content-Type: application/json'],
+                $this->apiKey === null ? [] : ["X-Api-Key: {$this->apiKey}"],
+            ),
         ]);
         if ($data !== null) {
-            curl_setopt($curl, CURLOPT_POSTFIELDS, json_encode($data, JSON_THROW_ON_ERROR | JSON_PRESERVE_ZERO_FRACTION));
+            // PHP's empty array is both [] and {}: the service's data is an object.
+            $json = json_encode($data === [] ? new stdClass() : $data, JSON_THROW_ON_ERROR | JSON_PRESERVE_ZERO_FRACTION);
+            curl_setopt($curl, CURLOPT_POSTFIELDS, $json);
         }
         $body = curl_exec($curl);
         if ($body === false) {
@@ -84,7 +112,10 @@ final class RestSessionsClient
 
 function restSessionsMain(array $arguments): int
 {
-    $client = new RestSessionsClient(getenv('REST_SESSIONS_URL') ?: 'http://127.0.0.1:3000');
+    $client = new RestSessionsClient(
+        getenv('REST_SESSIONS_URL') ?: 'http://127.0.0.1:3000',
+        apiKey: getenv('REST_SESSIONS_API_KEY') ?: null,
+    );
     $command = array_shift($arguments) ?? '';
     $count = count($arguments);
     $print = fn (?array $value) => print(json_encode($value ?: new stdClass(), JSON_PRESERVE_ZERO_FRACTION) . "\n");

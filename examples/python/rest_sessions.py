@@ -2,6 +2,7 @@
 """A minimal rest-sessions client: Python standard library only (urllib).
 
     export REST_SESSIONS_URL=http://127.0.0.1:3000
+    export REST_SESSIONS_API_KEY=...        # only when the service requires API keys
     python3 rest_sessions.py create APP ID IP [TTL] [DATA_JSON]   # prints the token
     python3 rest_sessions.py get APP TOKEN                        # prints the session, {} when gone
     python3 rest_sessions.py set APP TOKEN DATA_JSON              # merges DATA_JSON, prints the session
@@ -9,6 +10,7 @@
 """
 import json
 import os
+import re
 import sys
 import urllib.error
 import urllib.request
@@ -21,10 +23,16 @@ class RestSessionsError(Exception):
         self.status, self.name, self.message = status, name, message
 
 
+# A token comes from a cookie or header the caller controls: anything but 64 letters and digits is
+# no session, and never goes into a URL (a "token" such as ../killall would otherwise name a route).
+TOKEN = re.compile(r"[A-Za-z0-9]{64}")
+
+
 class RestSessions:
-    def __init__(self, base_url="http://127.0.0.1:3000", timeout=5):
+    def __init__(self, base_url="http://127.0.0.1:3000", timeout=5, api_key=None):
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.api_key = api_key
 
     def create(self, app, user_id, ip, ttl=None, data=None):
         """Returns the new session's token."""
@@ -34,20 +42,28 @@ class RestSessions:
 
     def get(self, app, token):
         """Returns the session as a dict, or None when it is missing or expired."""
+        if not TOKEN.fullmatch(token):
+            return None
         return self._call("GET", f"/{quote(app, safe='')}/get/{token}") or None
 
     def set(self, app, token, data):
         """Merges data into the session (None deletes a key); returns the session, or None when gone."""
+        if not TOKEN.fullmatch(token):
+            return None
         return self._call("POST", f"/{quote(app, safe='')}/set/{token}", data) or None
 
     def kill(self, app, token):
         """Returns 1 if the session ended now, 0 if it was already gone."""
+        if not TOKEN.fullmatch(token):
+            return 0
         return self._call("DELETE", f"/{quote(app, safe='')}/kill/{token}")["kill"]
 
     def _call(self, method, path, data=None):
         body = None if data is None else json.dumps(data).encode()
-        request = urllib.request.Request(self.base_url + path, data=body, method=method,
-                                         headers={"Content-Type": "application/json"})
+        headers = {"Content-Type": "application/json"}
+        if self.api_key:
+            headers["X-Api-Key"] = self.api_key
+        request = urllib.request.Request(self.base_url + path, data=body, method=method, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return json.load(response)
@@ -60,7 +76,8 @@ class RestSessions:
 
 
 def main(arguments):
-    client = RestSessions(os.environ.get("REST_SESSIONS_URL", "http://127.0.0.1:3000"))
+    client = RestSessions(os.environ.get("REST_SESSIONS_URL", "http://127.0.0.1:3000"),
+                          api_key=os.environ.get("REST_SESSIONS_API_KEY"))
     command, rest = (arguments[0], arguments[1:]) if arguments else ("", [])
     if command == "create" and 3 <= len(rest) <= 5:
         app, user_id, ip = rest[:3]
