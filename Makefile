@@ -7,6 +7,8 @@ RELEASE_FLAGS = -c release
 .PHONY: test-ha test-faults soak test-hostile fuzz-json fuzz-merge sanitize-e2e
 .PHONY: setup-bench bench bench-growth bench-profile bench-compare bench-allocations
 
+# The service reads config/rest-sessions.json unless RS_CONFIG names another file.
+run: export RS_CONFIG ?= config/rest-sessions.json
 run: setup-run build-release
 	scripts/ensure-redis.sh
 	exec "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/rest-sessions"

@@ -5,8 +5,13 @@
 set -euo pipefail
 
 profile=${1:-run}
+# What the Swift toolchain needs from Debian (swift.org's list for Debian 12), for a machine where
+# Swift was unpacked from its tarball; the Dockerfile's builder image (swift:*-bookworm) has them.
+# python3 reads the config file for scripts/ensure-redis.sh.
+toolchain=(binutils git gcc libc6-dev libstdc++-12-dev libcurl4-openssl-dev libedit-dev libicu-dev libncurses-dev
+  libpython3-dev libsqlite3-dev libxml2-dev pkg-config tzdata uuid-dev python3)
 # What `make run` needs is also what the Dockerfile's builder stage installs: keep them in step.
-packages=(libhiredis-dev redis-server redis-tools)
+packages=("${toolchain[@]}" libhiredis-dev redis-server redis-tools)
 case "$profile" in
   run) ;;
   test) packages+=(curl python3 python3-venv php-cli php-curl default-jdk-headless nginx redis-sentinel) ;;
@@ -34,6 +39,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if ! command -v swift >/dev/null 2>&1; then
-  echo "setup: no 'swift' on PATH; install Swift 6.1 or newer (swift.org) and put its bin/ on PATH" >&2
+  echo "setup: no 'swift' on PATH; Debian bookworm does not package it: unpack Swift 6.1 or newer from" >&2
+  echo "setup: https://www.swift.org/install/linux/ (the Debian 12 tarball) and put its usr/bin on PATH" >&2
   exit 1
 fi
