@@ -62,8 +62,8 @@ public struct APIKeys: Sendable, Hashable {
         var apps: Set<String>? = nil
         if parts.count > 1 {
             apps = []
-            for app in parts.dropFirst() {
-                guard isAppName(app) else { throw .appFormat(String(app), at: place) }
+            for (position, app) in parts.dropFirst().enumerated() {
+                guard isAppName(app) else { throw .appFormat(position: position + 1, at: place) }
                 apps?.insert(String(app))
             }
         }

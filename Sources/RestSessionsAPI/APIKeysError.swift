@@ -22,8 +22,10 @@ public struct APIKeysError: Error, Sendable, Hashable, CustomStringConvertible {
     public static func keyCharacters(at place: String) -> APIKeysError {
         APIKeysError(.keyCharacters, "\(place): a key is visible ASCII without ',', ':' or '#'")
     }
-    public static func appFormat(_ app: String, at place: String) -> APIKeysError {
-        APIKeysError(.appFormat, "\(place): app \"\(app)\" is not 3 to 20 of [a-zA-Z0-9_-]")
+    /// The app is named by its position, not quoted: a second key joined with ':' instead of ','
+    /// would read as an app.
+    public static func appFormat(position: Int, at place: String) -> APIKeysError {
+        APIKeysError(.appFormat, "\(place): app \(position) is not 3 to 20 of [a-zA-Z0-9_-] (entries are separated by ',', apps by ':')")
     }
     public static var duplicateKey: APIKeysError { APIKeysError(.duplicateKey, "a key is listed twice") }
 }

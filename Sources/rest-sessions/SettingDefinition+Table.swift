@@ -26,7 +26,7 @@ extension SettingDefinition {
                 fileKey: "redisUrl", flag: "redis-url", environmentName: "RS_REDISURL",
                 summary: "Redis URL; overrides the Redis host and port",
                 expectation: "redis://[user:password@]host[:port][/db] or unix:///path[?db=N]",
-                kind: .optionalText(\.redisURL, .redisURL)),
+                kind: .optionalText(\.redisURL, .redisURL), disclosure: .withoutUserInfo),
             SettingDefinition(
                 fileKey: "redisUsername", flag: "redis-username", environmentName: "RS_REDIS_USERNAME",
                 summary: "Redis ACL user for AUTH (needs redisPassword; not with a Redis URL, which carries its own)",
@@ -34,7 +34,7 @@ extension SettingDefinition {
             SettingDefinition(
                 fileKey: "redisPassword", flag: "redis-password", environmentName: "RS_REDIS_PASSWORD",
                 summary: "Password of Redis (AUTH): of redisHost, or of the master the sentinels name (not with a Redis URL)",
-                expectation: "a non-empty password", kind: .optionalText(\.redisPassword, .password), isSecret: true),
+                expectation: "a non-empty password", kind: .optionalText(\.redisPassword, .password), disclosure: .hidden),
             SettingDefinition(
                 fileKey: "redisDb", flag: "redis-db", environmentName: "RS_REDIS_DB",
                 summary: "Redis database number (SELECT), of redisHost or of the sentinels' master (not with a Redis URL)",
@@ -103,7 +103,7 @@ extension SettingDefinition {
                 fileKey: "apiKeys", flag: "api-keys", environmentName: "RS_API_KEYS",
                 summary: "API keys, comma-separated: KEY opens every app, KEY:app1:app2 only those; X-Api-Key then required",
                 expectation: "entries KEY or KEY:app1:app2 separated by commas, a key 16 to 256 visible ASCII characters without ',', ':' or '#'",
-                kind: .optionalText(\.apiKeys, .apiKeyList), isSecret: true),
+                kind: .optionalText(\.apiKeys, .apiKeyList), disclosure: .hidden),
             SettingDefinition(
                 fileKey: "apiKeysFile", flag: "api-keys-file", environmentName: "RS_API_KEYS_FILE",
                 summary: "File of API key entries, one per line (blank lines and # comments allowed), in addition to apiKeys",
@@ -120,7 +120,7 @@ extension SettingDefinition {
             SettingDefinition(
                 fileKey: "sentinelPassword", flag: "sentinel-password", environmentName: "RS_SENTINEL_PASSWORD",
                 summary: "Password of the sentinels themselves (AUTH), not of the master",
-                expectation: "a non-empty password", kind: .optionalText(\.sentinelPassword, .password), isSecret: true),
+                expectation: "a non-empty password", kind: .optionalText(\.sentinelPassword, .password), disclosure: .hidden),
             SettingDefinition(
                 fileKey: "waitReplicas", flag: "wait-replicas", environmentName: "RS_WAIT_REPLICAS",
                 summary: "Replicas that must acknowledge each create, set, rotate and kill before it answers (WAIT; 0: none)",

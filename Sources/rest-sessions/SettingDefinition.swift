@@ -17,8 +17,16 @@ struct SettingDefinition {
     /// What the setting accepts, in words: the end of "expected ..." in error messages.
     let expectation: String
     let kind: Kind
-    /// Error messages say "(value not shown)" instead of quoting the value (API keys).
-    var isSecret = false
+    /// How error messages quote a bad value.
+    enum Disclosure {
+        case shown
+        /// "(value not shown)": passwords, API keys.
+        case hidden
+        /// Quoted with the URL's user information (a password) replaced by `***`.
+        case withoutUserInfo
+    }
+
+    var disclosure = Disclosure.shown
 
     /// The setting's value in `settings`, as it appears in help texts; nil when unset.
     func describeValue(in settings: Settings) -> String? {

@@ -33,7 +33,24 @@ extension Settings {
 extension SettingDefinition {
     fileprivate func apply(_ value: ConfigValue, from source: SettingSource, to settings: inout Settings) throws(SettingsError) {
         if let expected = assign(value, to: &settings) {
-            throw SettingsError.invalidValue(isSecret ? "(value not shown)" : value.description, source: source, expected: expected)
+            throw SettingsError.invalidValue(quoted(value), source: source, expected: expected)
         }
+    }
+
+    func quoted(_ value: ConfigValue) -> String {
+        switch disclosure {
+        case .shown: value.description
+        case .hidden: "(value not shown)"
+        case .withoutUserInfo: Self.withoutUserInfo(value).description
+        }
+    }
+
+    /// `scheme://user:password@host...` → `scheme://***@host...`: everything up to the last `@`,
+    /// since a password may hold any character (`@` too).
+    static func withoutUserInfo(_ value: ConfigValue) -> ConfigValue {
+        guard case .string(let text) = value, let schemeEnd = text.firstRange(of: "://"),
+              let at = text[schemeEnd.upperBound...].lastIndex(of: "@")
+        else { return value }
+        return .string(text[..<schemeEnd.upperBound] + "***" + text[at...])
     }
 }

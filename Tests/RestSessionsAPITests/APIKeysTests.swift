@@ -26,13 +26,15 @@ import Testing
         ("key-aaaaaaaaaaaaaaaa,\(String(repeating: "k", count: 257))", .keyLength(at: "entry 2")),
         ("key aaaaaaaaaaaaaaaa", .keyCharacters(at: "entry 1")),
         ("key-äaaaaaaaaaaaaaaa", .keyCharacters(at: "entry 1")),
-        ("key-aaaaaaaaaaaaaaaa:ab", .appFormat("ab", at: "entry 1")),
-        ("key-aaaaaaaaaaaaaaaa:", .appFormat("", at: "entry 1")),
-        ("key-aaaaaaaaaaaaaaaa:app1:bad app", .appFormat("bad app", at: "entry 1")),
+        ("key-aaaaaaaaaaaaaaaa:ab", .appFormat(position: 1, at: "entry 1")),
+        ("key-aaaaaaaaaaaaaaaa:", .appFormat(position: 1, at: "entry 1")),
+        ("key-aaaaaaaaaaaaaaaa:app1:bad app", .appFormat(position: 2, at: "entry 1")),
+        // A second key joined with ':' instead of ',' reads as an app: never quoted.
+        ("key-aaaaaaaaaaaaaaaa:second-key-bbbbbbbbbbbbbbbbbbbb", .appFormat(position: 1, at: "entry 1")),
     ])
     func aBadListEntryIsNamedByPositionWithoutTheKey(list: String, error: APIKeysError) {
         #expect(throws: error) { try APIKeys.entries(ofList: list) }
-        #expect(!error.message.contains("aaaa"))
+        #expect(!error.message.contains("aaaa") && !error.message.contains("bbbb"))
     }
 
     @Test func aBadFileLineIsNamedByLine() {

@@ -37,7 +37,7 @@ import Testing
         ("RS_API_KEYS", "0123456789abcdef,short:webshop",
          "invalid RS_API_KEYS (value not shown): expected \(apiKeysExpectation) (entry 2: a key has 16 to 256 characters)"),
         ("RS_API_KEYS", "0123456789abcdef:webshop:x",
-         "invalid RS_API_KEYS (value not shown): expected \(apiKeysExpectation) (entry 1: app \"x\" is not 3 to 20 of [a-zA-Z0-9_-])"),
+         "invalid RS_API_KEYS (value not shown): expected \(apiKeysExpectation) (entry 1: app 2 is not 3 to 20 of [a-zA-Z0-9_-] (entries are separated by ',', apps by ':'))"),
         ("RS_API_KEYS", "0123456789abcdef,0123456789abcdef:webshop",
          "invalid RS_API_KEYS (value not shown): expected \(apiKeysExpectation) (a key is listed twice)"),
         ("RS_API_KEYS", " , ", "invalid RS_API_KEYS (value not shown): expected \(apiKeysExpectation) (no key entry)"),
@@ -61,8 +61,28 @@ import Testing
                 try Settings.load(flags: [definition.flag: bad], configPath: nil, environment: [:])
             }
             // The Redis URL's message goes on to say what exactly is wrong; secrets are not quoted.
-            let shown = definition.isSecret ? "(value not shown)" : "\"\(bad)\""
+            let shown = definition.quoted(.string(bad))
             #expect(error.message.hasPrefix("invalid --\(definition.flag) \(shown): expected \(definition.expectation)"))
+        }
+    }
+
+    @Test func aBadRedisURLIsQuotedWithoutItsPassword() throws {
+        for (url, shown) in [
+            ("redis://:s3cretPW@127.0.0.1:99999", "redis://***@127.0.0.1:99999"),
+            ("rediss://user:s3cretPW@host:6379", "rediss://***@host:6379"),
+            ("redis://user:s3c@ret@host:0", "redis://***@host:0"),
+        ] {
+            for source in ["flag", "environment", "file"] {
+                let file = try TemporaryConfigFile(#"{"redisUrl": "\#(url)"}"#)
+                let error = try #require(throws: SettingsError.self, "\(url) \(source)") {
+                    switch source {
+                    case "flag": try Settings.load(flags: ["redis-url": url], configPath: nil, environment: [:])
+                    case "environment": try Settings.load(flags: [:], configPath: nil, environment: ["RS_REDISURL": url])
+                    default: try Settings.load(flags: [:], configPath: file.path, environment: [:])
+                    }
+                }
+                #expect(!error.message.contains("s3c") && error.message.contains("\"\(shown)\""), "\(error.message)")
+            }
         }
     }
 
