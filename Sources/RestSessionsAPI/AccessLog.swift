@@ -16,22 +16,17 @@ struct AccessLog: Sendable {
         logger.info("\(method) \(path) \(status) \(duration)", metadata: ["request-id": "\(requestID)"])
     }
 
-    /// The raw path with the token part (if the route has one) replaced by its tag. A path no route
-    /// knows has every part shaped like a token (64 letters and digits) replaced: nothing says
-    /// which part a client meant as one (`/app/gett/TOKEN`).
-    static func loggedPath(_ rawPath: String, tokenPart: Int?, isKnownRoute: Bool = true) -> String {
+    /// The raw path with the route's token part, and every other part shaped like a token (64 letters
+    /// and digits: a token where an app belongs, `/TOKEN/get/TOKEN`, or in a path no route knows),
+    /// replaced by its tag. An id of that shape is hidden too: nothing tells it from a misplaced token.
+    static func loggedPath(_ rawPath: String, tokenPart: Int?) -> String {
         var parts = rawPath.split(separator: "/", omittingEmptySubsequences: false)
-        if let tokenPart {
-            guard parts.indices.contains(tokenPart) else { return rawPath }
-            parts[tokenPart] = Substring(tag(of: parts[tokenPart]))
-        } else if !isKnownRoute {
-            let tokenShaped = parts.indices.filter { isTokenShaped(parts[$0]) }
-            guard !tokenShaped.isEmpty else { return rawPath }
-            for index in tokenShaped { parts[index] = Substring(tag(of: parts[index])) }
-        } else {
-            return rawPath
+        var replaced = false
+        for index in parts.indices where index == tokenPart || isTokenShaped(parts[index]) {
+            parts[index] = Substring(tag(of: parts[index]))
+            replaced = true
         }
-        return parts.joined(separator: "/")
+        return replaced ? parts.joined(separator: "/") : rawPath
     }
 
     private static func isTokenShaped(_ part: Substring) -> Bool {

@@ -44,8 +44,7 @@ public final class RestSessionsAPI: HTTPHandler {
             metrics: metrics,
             access: accessLog.map { log in
                 Reply.AccessEntry(
-                    log: log, method: request.method.rawValue, path: AccessLog.loggedPath(
-                        request.path, tokenPart: route?.tokenPathPart, isKnownRoute: route != nil))
+                    log: log, method: request.method.rawValue, path: AccessLog.loggedPath(request.path, tokenPart: route?.tokenPathPart))
             })
         if request.method == .OPTIONS && request.target == "*" {
             // About the server, not a resource: nothing for an API key to guard.

@@ -9,7 +9,7 @@ import SessionStore
 import Synchronization
 
 /// The running service: wires Redis, the store, the API and the HTTP server, and stops them in
-/// order on SIGTERM or SIGINT.
+/// order on SIGTERM, SIGINT or SIGHUP.
 final class Service: Sendable {
     private let settings: Settings
     private let logger = Logger(label: "rest-sessions")
@@ -95,10 +95,12 @@ final class Service: Sendable {
         }
     }
 
-    /// The signals are ignored first so their default action (terminating at once) never runs.
-    /// The sources must stay alive for the signals to be handled.
+    /// The signals are ignored first so their default action (terminating at once, requests in
+    /// flight dropped) never runs. SIGHUP (a closed terminal, or a `kill -HUP` meant as a reload:
+    /// there is none) stops the service gracefully too. The sources must stay alive for the signals
+    /// to be handled.
     private func installSignalHandlers(_ handler: @escaping @Sendable (String) -> Void) -> [any DispatchSourceSignal] {
-        [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")].map { number, name in
+        [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT"), (SIGHUP, "SIGHUP")].map { number, name in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
             source.setEventHandler { handler(name) }

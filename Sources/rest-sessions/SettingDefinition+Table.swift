@@ -93,7 +93,7 @@ extension SettingDefinition {
                 expectation: "an integer from 1 to 3600", kind: .integer(\.idleTimeout, allowed: [1...3600])),
             SettingDefinition(
                 fileKey: "shutdownTimeout", flag: "shutdown-timeout", environmentName: "RS_SHUTDOWN_TIMEOUT",
-                summary: "Seconds in-flight requests get to finish on SIGTERM/SIGINT",
+                summary: "Seconds in-flight requests get to finish on SIGTERM/SIGINT/SIGHUP",
                 expectation: "an integer from 0 to 600", kind: .integer(\.shutdownTimeout, allowed: [0...600])),
             SettingDefinition(
                 fileKey: "authCookie", flag: "auth-cookie", environmentName: "RS_AUTH_COOKIE",

@@ -4,6 +4,8 @@ import signal
 import socket
 import threading
 
+import pytest
+
 from api import create, expect_json, get
 from processes import EVENT_DEADLINE_SECONDS, wait_until
 from resp import RespClient
@@ -61,7 +63,9 @@ def test_sigterm_lets_a_request_in_flight_finish_and_exits_0(launcher, redis_ser
     assert answers and answers[0].status == 200 and expect_json(answers[0], 200)["r"] == 1, answers
 
 
-def test_sigint_exits_0_as_well(launcher):
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGHUP], ids=["SIGINT", "SIGHUP"])
+def test_sigint_and_sighup_stop_it_gracefully_as_well(launcher, sig):
     service = launcher.start()
     assert service.request("GET", "/ping").status == 200
-    assert service.stop(signal.SIGINT) == 0
+    assert service.stop(sig) == 0
+    assert f"{sig.name} received: stopping" in service.log
