@@ -351,8 +351,10 @@ final class RedisConnection: @unchecked Sendable {
             }
         case .scriptLoad:
             // One line per connection attempt: a Redis that refuses one script (LOADING, say)
-            // refuses them all, and fifteen identical warnings would bury what else happened.
-            if let reply, reply.pointee.type == REDIS_REPLY_ERROR, preloadRefusalLoggedInAttempt != attempt {
+            // refuses them all, and fifteen identical warnings would bury what else happened. None
+            // after a refused set-up (a wrong password): the teardown's line says why, and the
+            // NOAUTH the loads then get would only mislead.
+            if let reply, reply.pointee.type == REDIS_REPLY_ERROR, teardownReason == nil, preloadRefusalLoggedInAttempt != attempt {
                 preloadRefusalLoggedInAttempt = attempt
                 logger.warning("Redis refused to preload the scripts", metadata: ["error": "\(RedisReply.text(of: reply.pointee))"])
             }

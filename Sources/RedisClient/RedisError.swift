@@ -34,7 +34,8 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
     public static func notServing(_ message: String) -> RedisError { RedisError(.notServing, message) }
     /// Redis refused the command for a reason of its own state: `OOM` (maxmemory reached under
     /// noeviction), `MISCONF` (it cannot persist and stops writes), `BUSY` (a script or module holds
-    /// it) or `NOREPLICAS` (min-replicas-to-write not met). Nothing of the command was done.
+    /// it), `NOREPLICAS` (min-replicas-to-write not met) or `NOAUTH` (it wants a password the service
+    /// was not given). Nothing of the command was done.
     public static func refused(_ message: String) -> RedisError { RedisError(.refused, message) }
     /// Redis answered with an error reply.
     public static func reply(_ message: String) -> RedisError { RedisError(.reply, message) }
@@ -77,7 +78,10 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
     static func fromReply(_ message: String) -> RedisError {
         let reply = withoutScriptLocation(message)
         if ["LOADING ", "READONLY ", "MASTERDOWN "].contains(where: reply.hasPrefix) { return .notServing(message) }
-        if ["OOM ", "MISCONF ", "BUSY ", "NOREPLICAS "].contains(where: reply.hasPrefix) { return .refused(message) }
+        if ["OOM ", "MISCONF ", "BUSY ", "NOREPLICAS ", "NOAUTH "].contains(where: reply.hasPrefix) { return .refused(message) }
+        // An unauthenticated client's command of more than 10 arguments: Redis answers this and
+        // closes the connection instead of NOAUTH.
+        if reply.hasPrefix("ERR Protocol error: unauthenticated") { return .refused(message) }
         return .reply(message)
     }
 

@@ -3,11 +3,12 @@ import json
 import os
 import re
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
-from api import create, expect_json
+from api import create, create_target, expect_error, expect_json
 from conftest import random_app
 from processes import (
     STARTUP_DEADLINE_SECONDS, RedisServer, binary_path, free_port, http_request, service_environment, wait_until)
@@ -198,6 +199,21 @@ def test_redis_user_password_and_database_reach_a_protected_redis(launcher, tmp_
         wait_until(lambda: "WRONGPASS" in refused.log, STARTUP_DEADLINE_SECONDS, "the refused AUTH in the log")
         assert refused.request("GET", "/ping").status == 503
         assert "not the password" not in refused.log
+        # One line says why; the retries do not add a misleading NOAUTH about the scripts.
+        time.sleep(1)
+        assert "NOAUTH" not in refused.log and "preload" not in refused.log, refused.log
+
+        # No password at all: the service reaches Redis, which refuses every command (NOAUTH):
+        # 503 and a line that says so, not 500s.
+        # (Database 0: with a SELECT the set-up itself is refused, and `Cannot connect` says NOAUTH.)
+        unauthenticated = launcher.start(RS_REDISURL=None, RS_REDISHOST="127.0.0.1", RS_REDISPORT=server.port)
+        expect_error(unauthenticated.request("PUT", create_target(app, "u1")), 503, "redisUnavailable")
+
+        def refusal_logged():
+            assert unauthenticated.request("GET", "/ping").status == 503
+            return "Redis refuses commands" in unauthenticated.log and "NOAUTH" in unauthenticated.log
+        wait_until(refusal_logged, STARTUP_DEADLINE_SECONDS, "the refusal in the log")
+        assert "request failed" not in unauthenticated.log, unauthenticated.log
     finally:
         server.kill()
 
