@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 
 @main
 struct RestSessionsCommand: ParsableCommand {
@@ -117,6 +118,9 @@ struct RestSessionsCommand: ParsableCommand {
             Foundation.exit(2)
         }
         LoggingSetup.bootstrap(level: settings.logLevel)
+        for (name, meant) in Settings.unknownEnvironmentNames(in: ProcessInfo.processInfo.environment) {
+            Logger(label: "rest-sessions").warning("environment variable \(name) names no setting and is ignored\(meant.map { "; did you mean \($0)?" } ?? "")")
+        }
         Service(settings: settings).run()
     }
 }

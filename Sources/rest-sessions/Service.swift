@@ -35,6 +35,9 @@ final class Service: Sendable {
         } catch {
             Self.exit(code: 2, message: error.message)
         }
+        if let file = settings.apiKeysFile, let mode = Self.modeReadableByOthers(file) {
+            logger.warning("API keys file \(file) can be read by other users of this host (mode \(mode)); chmod 600 it")
+        }
         apiOptions.authCookie = settings.authCookie
         apiOptions.metricsText = MetricsSetup.bootstrapPrometheus()
         // HTTP and Redis share the loops: a request's command and reply stay on its connection's thread.
@@ -121,6 +124,22 @@ final class Service: Sendable {
         }
         let change = raised.after != raised.before ? " (raised from \(raised.before))" : ""
         logger.notice("open file limit \(raised.after)\(change)")
+        // Listeners, Redis connections, the event loops' own descriptors: a few dozen at most.
+        let needed = UInt64(settings.maxConnections) + 64
+        if raised.after < needed {
+            logger.warning("""
+                open file limit \(raised.after) is below maxConnections (\(settings.maxConnections)) plus what the service \
+                itself needs: connections beyond it wait unaccepted. Raise the hard limit (ulimit -Hn, systemd \
+                LimitNOFILE=) to \(needed) or more, or lower maxConnections.
+                """)
+        }
+    }
+
+    /// The file's permission bits in octal when its group or others may read it, else nil.
+    private static func modeReadableByOthers(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & 0o044 != 0 else { return nil }
+        return String(info.st_mode & 0o777, radix: 8)
     }
 
     /// The endpoint and database, never the credentials.

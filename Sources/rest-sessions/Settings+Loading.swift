@@ -30,6 +30,24 @@ extension Settings {
     }
 }
 
+extension Settings {
+    /// `RS_` variables that name no setting (a typo such as RS_REDIS_PORT for RS_REDISPORT would
+    /// otherwise pass unnoticed, where an unknown config file key stops start-up), each with the
+    /// setting's variable it was probably meant for. Start-up warns about them.
+    static func unknownEnvironmentNames(in environment: [String: String]) -> [(name: String, meant: String?)] {
+        let known = SettingDefinition.all.map(\.environmentName) + [configEnvironmentName]
+        let bySpelling = Dictionary(known.map { (spelling($0), $0) }, uniquingKeysWith: { first, _ in first })
+        return environment.keys.sorted()
+            .filter { $0.hasPrefix("RS_") && !known.contains($0) }
+            .map { (name: $0, meant: bySpelling[spelling($0)]) }
+    }
+
+    /// A name without its underscores, upper-cased: RS_REDIS_PORT and RS_REDISPORT spell alike.
+    private static func spelling(_ name: String) -> String {
+        name.uppercased().filter { $0 != "_" }
+    }
+}
+
 extension SettingDefinition {
     fileprivate func apply(_ value: ConfigValue, from source: SettingSource, to settings: inout Settings) throws(SettingsError) {
         if let expected = assign(value, to: &settings) {

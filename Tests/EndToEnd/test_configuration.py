@@ -263,3 +263,12 @@ def test_threads_sets_how_many_event_loops_serve_http_and_redis(launcher, thread
              for task in os.listdir(f"/proc/{service.process.pid}/task")]
     loops = sorted(name for name in names if re.fullmatch(r"rest-sessions-\d+", name))
     assert loops == [f"rest-sessions-{index}" for index in range(expected)], names
+
+
+def test_an_rs_variable_that_names_no_setting_is_warned_about(launcher):
+    service = launcher.start(RS_REDIS_PORT="6390", RS_LOG_LEVEL="warning", RS_SOMETHING="x")
+    for line in ("RS_REDIS_PORT names no setting and is ignored; did you mean RS_REDISPORT?",
+                 "RS_LOG_LEVEL names no setting and is ignored; did you mean RS_LOGLEVEL?",
+                 "RS_SOMETHING names no setting and is ignored"):
+        assert line in service.log, service.log
+    assert "RS_SOMETHING names no setting and is ignored;" not in service.log

@@ -22,6 +22,7 @@ def test_running_out_of_descriptors_pauses_accepting_without_spinning(launcher):
         # The kernel completes every handshake; the service accepts until accept says EMFILE.
         wait_until(lambda: "out of resources" in service.log, 10, "the accept back-off warning")
         assert service.process.poll() is None, service.log
+        assert f"open file limit {OPEN_FILES} is below maxConnections (10000)" in service.log, "said at start-up"
 
         # Backing off, not retrying at once: under a tenth of a core while nothing can be accepted.
         before = cpu_seconds(service.process.pid)

@@ -25,7 +25,9 @@ def metric_value(text, name, **labels):
 def test_api_keys_guard_every_route_but_the_probes(launcher, tmp_path):
     keys_file = tmp_path / "keys"
     keys_file.write_text(f"# operators\n\n{ALL_APPS_KEY}\n")
+    keys_file.chmod(0o640)
     service = launcher.start(RS_API_KEYS=f"{WEBSHOP_KEY}:webshop", RS_API_KEYS_FILE=keys_file)
+    assert f"API keys file {keys_file} can be read by other users of this host (mode 640)" in service.log
     expect_error(service.request("PUT", "/webshop/create/u1?ip=1"), 401, "unauthorized",
                  "A valid X-Api-Key header is required")
     expect_error(service.request("GET", "/webshop/soid/u1", headers={"X-Api-Key": WEBSHOP_KEY + "x"}), 401,

@@ -12,6 +12,15 @@ import Testing
         #expect(settings.logLevel == .info)
     }
 
+    @Test func rsVariablesThatNameNoSettingAreFoundWithTheOneMeant() {
+        let unknown = Settings.unknownEnvironmentNames(in: [
+            "RS_REDIS_PORT": "1", "RS_REDISPORT": "1", "RS_CONFIG": "x", "rs_loglevel": "info", "RS_MYSTERY": "",
+            "RS_API_KEYS_FILE": "k", "RS_APIKEYSFILE": "k", "HOME": "/root",
+        ])
+        #expect(unknown.map(\.name) == ["RS_APIKEYSFILE", "RS_MYSTERY", "RS_REDIS_PORT"])
+        #expect(unknown.map(\.meant) == ["RS_API_KEYS_FILE", nil, "RS_REDISPORT"])
+    }
+
     @Test func configFileOverridesDefaults() throws {
         let file = try TemporaryConfigFile(#"{"port": 4000, "namespace": "file", "socket": "/tmp/rs.sock", "logLevel": "debug"}"#)
         let settings = try Settings.load(flags: [:], configPath: file.path, environment: [:])
