@@ -152,6 +152,18 @@ import Testing
         #expect(error.message.hasPrefix("unknown key \"prot\" in config file \(file.path); known keys: host, port, socket,"))
     }
 
+    @Test func aKeyGivenTwiceInTheConfigFileIsRefused() throws {
+        for text in [#"{"port": 3963, "port": "abc"}"#, "{\n  \"port\" : 3961,\n  \"host\": \"port\",\n  \"port\":3962\n}"] {
+            let file = try TemporaryConfigFile(text)
+            #expect(throws: SettingsError(message: "key \"port\" appears more than once in config file \(file.path)")) {
+                try Settings.load(flags: [:], configPath: file.path, environment: [:])
+            }
+        }
+        // A value equal to a key, or a string with an escaped quote, is not a key.
+        let file = try TemporaryConfigFile(#"{"host": "port", "namespace": "a\"port\"", "port": 3000}"#)
+        #expect(try Settings.load(flags: [:], configPath: file.path, environment: [:]).port == 3000)
+    }
+
     @Test func aMalformedConfigFileIsReported() throws {
         let file = try TemporaryConfigFile(#"{"port": 3000,"#)
         let error = try #require(throws: SettingsError.self) {
