@@ -213,6 +213,8 @@ final class HTTPConnection: @unchecked Sendable {
     /// none owed the connection closes once its output is written (at once if there is none).
     private func endRequests() {
         stopsParsing = true
+        // A 100 Continue for a body that will now never come is not sent.
+        while case .continueInterim? = slots.last?.content { slots.removeLast() }
         if let last = slots.indices.last {
             slots[last].context.keepAlive = false
         } else if outputOffset < output.count {

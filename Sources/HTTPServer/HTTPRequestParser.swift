@@ -216,7 +216,8 @@ public struct HTTPRequestParser: Sendable {
     private mutating func checkMethodSoFar() throws(HTTPParserError) {
         guard let start = methodScanPosition else { return }
         enum Scan { case ended, invalid, resumesAt(Int) }
-        let end = min(buffer.count, position + limits.maximumHeaderBytes)
+        // The line's own limit, as `takeHeadLine` counts it (empty lines before it included).
+        let end = min(buffer.count, position + max(limits.maximumHeaderBytes - sectionBytes, 0))
         let scan: Scan = buffer.withUnsafeBufferPointer { bytes in
             var index = max(start, position)
             while index < end {

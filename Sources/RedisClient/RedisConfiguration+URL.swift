@@ -4,7 +4,8 @@ extension RedisConfiguration {
     public init(url: String) throws(RedisConfigurationError) {
         self.init()
         guard let schemeEnd = url.firstRange(of: "://") else {
-            throw RedisConfigurationError("'\(url)' has no scheme; expected redis://host[:port][/db] or unix:///path[?db=N]")
+            // Not quoted: the URL may carry a password.
+            throw RedisConfigurationError("the URL has no scheme; expected redis://host[:port][/db] or unix:///path[?db=N]")
         }
         let scheme = url[..<schemeEnd.lowerBound].lowercased()
         let rest = url[schemeEnd.upperBound...]

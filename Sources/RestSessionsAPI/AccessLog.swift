@@ -20,6 +20,8 @@ struct AccessLog: Sendable {
     /// and digits: a token where an app belongs, `/TOKEN/get/TOKEN`, or in a path no route knows),
     /// replaced by its tag. An id of that shape is hidden too: nothing tells it from a misplaced token.
     static func loggedPath(_ rawPath: String, tokenPart: Int?) -> String {
+        // Most paths have nothing to hide: one pass over the bytes, no parts made.
+        guard tokenPart != nil || hasTokenShapedPart(rawPath) else { return rawPath }
         var parts = rawPath.split(separator: "/", omittingEmptySubsequences: false)
         var replaced = false
         for index in parts.indices where index == tokenPart || isTokenShaped(parts[index]) {
@@ -30,9 +32,24 @@ struct AccessLog: Sendable {
     }
 
     private static func isTokenShaped(_ part: Substring) -> Bool {
-        part.utf8.count == 64 && part.utf8.allSatisfy { byte in
-            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+        part.utf8.count == 64 && part.utf8.allSatisfy(isTokenByte)
+    }
+
+    private static func hasTokenShapedPart(_ path: String) -> Bool {
+        var run = 0
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "/") {
+                if run == 64 { return true }
+                run = 0
+            } else {
+                run = isTokenByte(byte) && run >= 0 ? run + 1 : -1
+            }
         }
+        return run == 64
+    }
+
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
     }
 
     /// 8 hex digits of a keyed hash: enough to follow one session through the log, never the token.

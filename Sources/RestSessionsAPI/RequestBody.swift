@@ -33,6 +33,13 @@ enum RequestBody {
         }
     }
 
+    /// A Content-Type that says JSON itself (not an absent or empty one, which `isJSON` lets pass):
+    /// what the reference's JSON body parser, which runs on every route, requires before it parses.
+    static func isDeclaredJSON(contentType: String?) -> Bool {
+        guard let contentType, contentType.contains(where: { $0 != " " && $0 != "\t" && $0 != ";" }) else { return false }
+        return isJSON(contentType: contentType)
+    }
+
     private static let jsonMediaType = Array("application/json".utf8)
 
     private static func isBlank(_ byte: UInt8) -> Bool {

@@ -64,12 +64,12 @@ public final class RestSessionsAPI: HTTPHandler {
         guard route.allows(request.method) else {
             return reply.error(.methodNotAllowed, headers: [("Allow", route.allowedMethods)])
         }
-        if !route.readsBody, !request.body.isEmpty, RequestBody.isJSON(contentType: request.headers["Content-Type"]),
+        if !route.readsBody, !request.body.isEmpty, RequestBody.isDeclaredJSON(contentType: request.headers["Content-Type"]),
             case .failure(let error) = RequestBody.decode(request)
         {
-            // As the reference's JSON body parser, which runs on every route: a malformed JSON body
-            // is refused before the route acts, so a DELETE carrying one kills nothing. A body of
-            // another type is ignored there, as it is there.
+            // As the reference's JSON body parser, which runs on every route: a body declared JSON
+            // that is malformed is refused before the route acts, so a DELETE carrying one kills
+            // nothing. Any other body (no Content-Type included) is ignored, as it is there.
             return reply.error(error)
         }
         dispatch(route, request: request, reply: reply)

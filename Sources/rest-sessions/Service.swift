@@ -100,11 +100,14 @@ final class Service: Sendable {
 
     /// The signals are ignored first so their default action (terminating at once, requests in
     /// flight dropped) never runs. SIGHUP (a closed terminal, or a `kill -HUP` meant as a reload:
-    /// there is none) stops the service gracefully too. The sources must stay alive for the signals
-    /// to be handled.
+    /// there is none) stops the service gracefully too, unless the service was started with it
+    /// ignored (`nohup`), which stays so. The sources must stay alive for the signals to be handled.
     private func installSignalHandlers(_ handler: @escaping @Sendable (String) -> Void) -> [any DispatchSourceSignal] {
-        [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT"), (SIGHUP, "SIGHUP")].map { number, name in
-            signal(number, SIG_IGN)
+        [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT"), (SIGHUP, "SIGHUP")].compactMap { number, name in
+            let inherited = signal(number, SIG_IGN)
+            if number == SIGHUP, let inherited, unsafeBitCast(inherited, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) {
+                return nil
+            }
             let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
             source.setEventHandler { handler(name) }
             source.resume()

@@ -31,7 +31,7 @@ extension Settings {
             do {
                 configuration = try RedisConfiguration(url: redisURL)
             } catch {
-                throw SettingsError(message: "invalid Redis URL \"\(redisURL)\": \(error)")
+                throw SettingsError(message: "invalid Redis URL \(SettingDefinition.withoutUserInfo(.string(redisURL))): \(error)")
             }
         } else {
             configuration.endpoint = .tcp(host: redisHost, port: redisPort)

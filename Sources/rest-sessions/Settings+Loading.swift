@@ -64,11 +64,11 @@ extension SettingDefinition {
     }
 
     /// `scheme://user:password@host...` → `scheme://***@host...`: everything up to the last `@`,
-    /// since a password may hold any character (`@` too).
+    /// since a password may hold any character (`@` too); without a well-formed `scheme://` (a
+    /// mistyped URL is when this message appears) everything before that `@`.
     static func withoutUserInfo(_ value: ConfigValue) -> ConfigValue {
-        guard case .string(let text) = value, let schemeEnd = text.firstRange(of: "://"),
-              let at = text[schemeEnd.upperBound...].lastIndex(of: "@")
-        else { return value }
-        return .string(text[..<schemeEnd.upperBound] + "***" + text[at...])
+        guard case .string(let text) = value, let at = text.lastIndex(of: "@") else { return value }
+        let kept = text.firstRange(of: "://").map { text[..<$0.upperBound] }.flatMap { $0.endIndex <= at ? $0 : nil } ?? ""
+        return .string(kept + "***" + text[at...])
     }
 }

@@ -43,7 +43,8 @@ class ServiceLauncher:
         self.redis_port = redis_port
         self.services = []
 
-    def start(self, arguments=(), wait=True, port=None, pass_port=True, redis_port=None, open_files_limit=None, **settings):
+    def start(self, arguments=(), wait=True, port=None, pass_port=True, redis_port=None, open_files_limit=None,
+              ignoring_sighup=False, **settings):
         """Starts rest-sessions with RS_REDISURL, a random RS_NAMESPACE and `--port port` (a free one by
         default) unless settings or pass_port=False say otherwise. No test is about the Redis deadline:
         a long one (RS_REDIS_TIMEOUT_MS) keeps a loaded machine's slow answer from becoming a 503."""
@@ -53,7 +54,7 @@ class ServiceLauncher:
         if pass_port:
             arguments = ["--port", str(port), *arguments]
         service = Service(arguments, environment, port=port, open_files_limit=open_files_limit,
-                          log_path=self.directory / f"service-{len(self.services)}.log")
+                          ignoring_sighup=ignoring_sighup, log_path=self.directory / f"service-{len(self.services)}.log")
         service.namespace = environment.get("RS_NAMESPACE")
         self.services.append(service)
         return service.wait_until_answering() if wait else service

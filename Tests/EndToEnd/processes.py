@@ -78,19 +78,23 @@ def http_request(port, method, target, body=None, headers=None, host="127.0.0.1"
 class Service:
     """A running rest-sessions process; its stdout and stderr go to log_path."""
 
-    def __init__(self, arguments=(), environment=None, port=None, log_path=None, cwd=None, open_files_limit=None):
-        """open_files_limit: RLIMIT_NOFILE (soft and hard) of the process, to run it out of descriptors."""
+    def __init__(self, arguments=(), environment=None, port=None, log_path=None, cwd=None, open_files_limit=None,
+                 ignoring_sighup=False):
+        """open_files_limit: RLIMIT_NOFILE (soft and hard) of the process, to run it out of descriptors;
+        ignoring_sighup: started as `nohup` starts it."""
         self.port = port
         self.log_path = Path(log_path)
         self._log = open(self.log_path, "wb")
-        limit = None
-        if open_files_limit is not None:
-            def limit():
+
+        def prepare():
+            if open_files_limit is not None:
                 resource.setrlimit(resource.RLIMIT_NOFILE, (open_files_limit, open_files_limit))
+            if ignoring_sighup:
+                signal.signal(signal.SIGHUP, signal.SIG_IGN)
         self.process = subprocess.Popen(
             [str(binary_path()), *arguments],
             env=environment, cwd=cwd, stdout=self._log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, preexec_fn=limit)
+            stdin=subprocess.DEVNULL, preexec_fn=prepare)
 
     @property
     def log(self):

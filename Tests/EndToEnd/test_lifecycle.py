@@ -3,6 +3,7 @@ import http.client
 import signal
 import socket
 import threading
+import time
 
 import pytest
 
@@ -69,3 +70,11 @@ def test_sigint_and_sighup_stop_it_gracefully_as_well(launcher, sig):
     assert service.request("GET", "/ping").status == 200
     assert service.stop(sig) == 0
     assert f"{sig.name} received: stopping" in service.log
+
+
+def test_started_with_sighup_ignored_as_nohup_does_it_stays_up_on_a_hangup(launcher):
+    service = launcher.start(ignoring_sighup=True)
+    service.process.send_signal(signal.SIGHUP)
+    time.sleep(0.5)
+    assert service.process.poll() is None and service.request("GET", "/ping").status == 200
+    assert "SIGHUP" not in service.log

@@ -79,6 +79,17 @@ import TestSupport
         await live.stop()
     }
 
+    @Test func aHalfCloseDropsThe100ContinueOfABodyThatWillNeverCome() async throws {
+        let live = try LiveServer()
+        let client = try live.client()
+        try client.send("GET /delay/first/100 HTTP/1.1\r\nHost: t\r\n\r\nPOST /p HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 10\r\n\r\n")
+        client.shutdownWriting()
+        let first = try client.readResponse()
+        #expect(first.statusCode == 200 && first.header("Connection") == "close", "the last answer: \(first.headers)")
+        #expect(try client.readsEndOfFile(), "no 100 Continue after it")
+        await live.stop()
+    }
+
     @Test func aClientThatShutsDownItsSendingSideWithNothingOwedIsClosed() async throws {
         let live = try LiveServer()
         let client = try live.client()

@@ -71,6 +71,9 @@ import Testing
             ("redis://:s3cretPW@127.0.0.1:99999", "redis://***@127.0.0.1:99999"),
             ("rediss://user:s3cretPW@host:6379", "rediss://***@host:6379"),
             ("redis://user:s3c@ret@host:0", "redis://***@host:0"),
+            // Mistyped schemes: everything before the '@'.
+            ("redis:/:s3cretPW@host:6379", "***@host:6379"),
+            (":s3cretPW@host:6379", "***@host:6379"),
         ] {
             for source in ["flag", "environment", "file"] {
                 let file = try TemporaryConfigFile(#"{"redisUrl": "\#(url)"}"#)
