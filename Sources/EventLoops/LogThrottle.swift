@@ -43,6 +43,14 @@ public struct LogThrottle: Sendable {
         return .logNow(heldBack: heldBack)
     }
 
+    /// Every key with occurrences held back and how many, each then as if flushed: what a stopping
+    /// owner writes, since the timers that would have flushed them will not run.
+    public mutating func flushAll(at now: UInt64) -> [(key: String, heldBack: Int)] {
+        let held = entries.filter { $0.value.heldBack > 0 }.map { (key: $0.key, heldBack: $0.value.heldBack) }
+        for (key, _) in held { entries[key] = Entry(lastLine: now, heldBack: 0) }
+        return held.sorted { $0.key < $1.key }
+    }
+
     /// How many of `key` were held back, to be written now in one line (the interval then starts
     /// again); nil when none were.
     public mutating func flush(_ key: String, at now: UInt64) -> Int? {

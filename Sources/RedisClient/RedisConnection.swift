@@ -211,6 +211,8 @@ final class RedisConnection: @unchecked Sendable {
             for waiter in pending.removeAll() { Self.fail(waiter, with: .connectionLost) }
             takeOpenBatch()?.complete(with: .failure(.connectionLost), errorReply: RedisError.fromReply)
             deadlineTimer?.cancel()
+            // The flush timers will not run once the loop stops: the counts still add up.
+            for (message, heldBack) in refusalLog.flushAll(at: EventLoop.now()) { logRefusals(heldBack, message) }
         }
     }
 

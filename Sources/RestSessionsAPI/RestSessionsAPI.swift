@@ -15,7 +15,13 @@ public final class RestSessionsAPI: HTTPHandler {
     let metrics: APIMetrics
     private let requestIDs = RequestIDs()
     /// Unexpected failures by cause: each logged at most once per interval (see `logFailure`).
-    private let failureLog: PthreadLock<LogThrottle>
+    private let failureLog: PthreadLock<FailureLog>
+
+    private struct FailureLog {
+        var throttle: LogThrottle
+        /// The line and cause of each key with failures held back, for `flushHeldBackFailures`.
+        var heldBackLines: [String: (text: Logger.Message, cause: String)] = [:]
+    }
 
     /// `accessLog`: write an access line per request at info (pass false when info is not logged).
     /// The metrics are made here, with the metrics factory in effect now.
@@ -32,7 +38,7 @@ public final class RestSessionsAPI: HTTPHandler {
         self.accessLog = accessLog ? AccessLog(logger: logger) : nil
         self.options = options
         metrics = APIMetrics()
-        failureLog = PthreadLock(LogThrottle(interval: failureLogInterval))
+        failureLog = PthreadLock(FailureLog(throttle: LogThrottle(interval: failureLogInterval)))
     }
 
     /// The responder is called exactly once, on whichever loop or queue the answer is ready.
@@ -217,16 +223,39 @@ public final class RestSessionsAPI: HTTPHandler {
     func logFailure(_ text: Logger.Message, cause: String, metadata: Logger.Metadata = [:]) {
         let key = "\(text): \(cause)"
         let now = EventLoop.now()
-        switch failureLog.withLock({ $0.record(key, at: now) }) {
+        let decision = failureLog.withLock { log in
+            let decision = log.throttle.record(key, at: now)
+            if case .holdBack(_?) = decision { log.heldBackLines[key] = (text, cause) }
+            return decision
+        }
+        switch decision {
         case .logNow(let heldBack):
             logger.error(text, metadata: metadata.merging(["error": "\(cause)", "failures": "\(heldBack + 1)"]) { $1 })
         case .holdBack(let flushAt?):
             DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(clamping: flushAt &- now))) { [self] in
-                guard let heldBack = failureLog.withLock({ $0.flush(key, at: EventLoop.now()) }) else { return }
+                let heldBack = failureLog.withLock { log in
+                    log.heldBackLines[key] = nil
+                    return log.throttle.flush(key, at: EventLoop.now())
+                }
+                guard let heldBack else { return }
                 logger.error(text, metadata: ["error": "\(cause)", "failures": "\(heldBack)"])
             }
         case .holdBack(nil):
             break
+        }
+    }
+
+    /// Writes the failure lines still held back: at a stop, before their flush timers would run.
+    public func flushHeldBackFailures() {
+        let lines = failureLog.withLock { log in
+            let flushed = log.throttle.flushAll(at: EventLoop.now()).compactMap { entry in
+                log.heldBackLines[entry.key].map { (line: $0, failures: entry.heldBack) }
+            }
+            log.heldBackLines.removeAll()
+            return flushed
+        }
+        for (line, failures) in lines {
+            logger.error(line.text, metadata: ["error": "\(line.cause)", "failures": "\(failures)"])
         }
     }
 }

@@ -78,18 +78,22 @@ final class Service: Sendable {
                 "busy-poll-us": "\(settings.busyPollMicroseconds)",
             ])
         let signalSources = installSignalHandlers { signalName in
-            self.stop(after: signalName, server: server, store: store, redis: redis, eventLoops: eventLoops)
+            self.stop(after: signalName, server: server, api: api, store: store, redis: redis, eventLoops: eventLoops)
         }
         withExtendedLifetime(signalSources) { dispatchMain() }
     }
 
-    private func stop(after signalName: String, server: HTTPServer, store: SessionStore, redis: RedisClient, eventLoops: EventLoopGroup) {
+    private func stop(
+        after signalName: String, server: HTTPServer, api: RestSessionsAPI, store: SessionStore, redis: RedisClient,
+        eventLoops: EventLoopGroup
+    ) {
         guard !stopping.exchange(true, ordering: .relaxed) else {
             logger.notice("\(signalName) received while stopping; still waiting for requests in flight")
             return
         }
         logger.notice("\(signalName) received: stopping (up to \(settings.shutdownTimeout)s for requests in flight)")
         server.shutdown {
+            api.flushHeldBackFailures()
             store.stop()
             redis.close()
             eventLoops.shutdown()  // after the Redis connections' close, which runs on the loops

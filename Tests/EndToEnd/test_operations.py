@@ -94,6 +94,19 @@ def test_ready_says_in_the_log_why_redis_does_not_answer_its_ping(launcher, redi
     assert len(failures) == 1 and "NOPERM" in failures[0], service.log
 
 
+def test_failure_lines_held_back_are_written_when_the_service_stops(launcher, redis_server_factory):
+    server = redis_server_factory()
+    with RespClient("127.0.0.1", server.port) as redis:
+        redis.command("ACL", "SETUSER", "service", "on", ">secret", "~*", "&*", "+@all", "-ping")
+    service = launcher.start(RS_REDISURL=f"redis://service:secret@127.0.0.1:{server.port}")
+    for _ in range(3):
+        expect_json(service.request("GET", "/ready"), 503, '{"status":"unavailable"}')
+    assert service.stop() == 0
+    counts = [int(re.search(r"failures=(\d+)", line).group(1))
+              for line in service.log.splitlines() if "readiness check failed" in line]
+    assert sum(counts) == 3 and len(counts) == 2, service.log
+
+
 def test_health_and_ready_while_redis_answers(service):
     expect_json(service.request("GET", "/health"), 200, '{"status":"ok"}')
     expect_json(ready_answer(service), 200, '{"status":"ready"}')

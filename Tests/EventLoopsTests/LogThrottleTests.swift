@@ -29,6 +29,18 @@ import Testing
         #expect(throttle.record("OOM", at: 500 * second) == .logNow(heldBack: 0))
     }
 
+    @Test func flushingAllAtAStopWritesEveryKeyHeldBackOnce() {
+        var throttle = LogThrottle(interval: .seconds(10))
+        for key in ["OOM", "READONLY", "BUSY"] { _ = throttle.record(key, at: 100 * second) }
+        _ = throttle.record("OOM", at: 101 * second)
+        _ = throttle.record("OOM", at: 102 * second)
+        _ = throttle.record("BUSY", at: 103 * second)
+        let flushed = throttle.flushAll(at: 104 * second)
+        #expect(flushed.map(\.key) == ["BUSY", "OOM"] && flushed.map(\.heldBack) == [1, 2])
+        #expect(throttle.flushAll(at: 105 * second).isEmpty)
+        #expect(throttle.flush("OOM", at: 110 * second) == nil, "the scheduled flush finds nothing left")
+    }
+
     @Test func theKeysRememberedAreBounded() {
         var throttle = LogThrottle(interval: .seconds(10), maximumKeys: 4)
         for key in 0..<4 {
