@@ -11,8 +11,11 @@ enum RequestBody {
     static func decode(_ request: HTTPRequest) -> Result<JSONValue?, APIError> {
         guard !request.body.isEmpty else { return .success(nil) }
         guard isJSON(contentType: request.headers["Content-Type"]) else { return .failure(.unsupportedMediaType) }
+        // A leading UTF-8 byte order mark (an editor's, a PHP file's) is dropped, as the reference's
+        // body parser drops it.
+        let text = request.body.starts(with: byteOrderMark) ? request.body.dropFirst(byteOrderMark.count) : request.body[...]
         do {
-            return .success(try JSONParser.parse(request.body, maximumDepth: maximumDepth))
+            return .success(try JSONParser.parse(text, maximumDepth: maximumDepth))
         } catch {
             return .failure(.invalidJSON(error))
         }
@@ -41,6 +44,7 @@ enum RequestBody {
     }
 
     private static let jsonMediaType = Array("application/json".utf8)
+    private static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     private static func isBlank(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")

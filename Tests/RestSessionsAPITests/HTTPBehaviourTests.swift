@@ -111,6 +111,18 @@ import Testing
         }
     }
 
+    @Test func aLeadingByteOrderMarkIsDropped() async throws {
+        try await APITestContext.with { context in
+            let bom = "\u{FEFF}"
+            let token = try await context.create(data: bom + #"{"a":1}"#)
+            let set = await context.request(.POST, "/\(Self.app)/set/\(token)", body: bom + #"{"b":2}"#)
+            #expect(set.status == 200 && set.text.hasSuffix(#""d":{"a":1,"b":2}}"#), "\(set.text)")
+            // Only at the start: anywhere else it is not JSON.
+            let inside = await context.request(.POST, "/\(Self.app)/set/\(token)", body: #"{"b":2}"# + bom)
+            #expect(inside.status == 400 && inside.text.hasPrefix(#"{"name":"invalidJSON""#), "\(inside.text)")
+        }
+    }
+
     @Test func contentTypeIsJSONByItsMediaTypeAlone() {
         for json in [nil, "", " ", "application/json", "APPLICATION/JSON", "\tapplication/json \t; charset=utf-8", "application/json;", ";x"] {
             #expect(RequestBody.isJSON(contentType: json), "\(json ?? "nil")")
