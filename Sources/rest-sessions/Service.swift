@@ -93,12 +93,18 @@ final class Service: Sendable {
         }
         logger.notice("\(signalName) received: stopping (up to \(settings.shutdownTimeout)s for requests in flight)")
         server.shutdown {
-            api.flushHeldBackFailures()
-            store.stop()
-            redis.close()
-            eventLoops.shutdown()  // after the Redis connections' close, which runs on the loops
-            self.logger.notice("stopped")
-            Foundation.exit(0)
+            // Off the loops (the completion may run on one): the stop waits for them.
+            DispatchQueue.main.async {
+                api.flushHeldBackFailures()
+                store.stop()
+                redis.close()
+                // The connections' close runs on the loops and writes the refusal lines still held
+                // back: it finishes before the loops stop and the process exits.
+                for loop in eventLoops.loops { loop.sync {} }
+                eventLoops.shutdown()
+                self.logger.notice("stopped")
+                Foundation.exit(0)
+            }
         }
     }
 

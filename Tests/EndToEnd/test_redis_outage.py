@@ -197,3 +197,10 @@ def test_a_service_pointed_at_a_replica_answers_503_on_writes_and_says_why(launc
     expect_error(service.request("PUT", f"/{app}/create/u1?ip=1"), 503, "redisUnavailable")
     lines = [line for line in service.log.splitlines() if "Redis refuses commands" in line]
     assert len(lines) == 1 and "error=READONLY " in lines[0] and "refusals=1" in lines[0], service.log
+    # Two more within the 10 s are held back; a stop writes them rather than lose them.
+    for _ in range(2):
+        expect_error(service.request("PUT", f"/{app}/create/u1?ip=1"), 503, "redisUnavailable")
+    assert service.stop() == 0
+    counts = [int(re.search(r"refusals=(\d+)", line).group(1))
+              for line in service.log.splitlines() if "Redis refuses commands" in line]
+    assert counts == [1, 2], service.log
