@@ -50,15 +50,19 @@ enum ResponseBody {
         return output
     }
 
-    /// `{"sessions":[...]}`; sessions never carry their tokens.
-    static func sessions(_ sessions: [Session]) -> [UInt8] {
-        var output = Array(#"{"sessions":["#.utf8)
-        for (position, session) in sessions.enumerated() {
-            if position > 0 { output.append(UInt8(ascii: ",")) }
+    /// `{"sessions":[...]}` (sessions never carry their tokens), written batch by batch as a listing
+    /// comes: `sessionsOpening`, `append(sessions:to:)` for each batch, then `closeSessions`.
+    static let sessionsOpening = Array(#"{"sessions":["#.utf8)
+
+    static func append(sessions: [Session], to output: inout [UInt8]) {
+        for session in sessions {
+            if output.last != UInt8(ascii: "[") { output.append(UInt8(ascii: ",")) }
             append(session, to: &output)
         }
+    }
+
+    static func closeSessions(_ output: inout [UInt8]) {
         appendLiteral("]}", to: &output)
-        return output
     }
 
     static func error(_ error: APIError) -> [UInt8] {

@@ -120,12 +120,16 @@ public final class RestSessionsAPI: HTTPHandler {
                 self.answer(result, reply: reply) { ResponseBody.count($0, named: "activity") }
             }
         case .sessionsOfApp(let app):
-            store.sessionsOfApp(app: app, dt: request.query["dt"], limit: request.query["limit"], offset: request.query["offset"]) { result in
-                self.answer(result, reply: reply, render: ResponseBody.sessions)
+            answerListing(reply: reply) { eachBatch, completion in
+                store.sessionsOfApp(
+                    app: app, dt: request.query["dt"], limit: request.query["limit"], offset: request.query["offset"],
+                    eachBatch: eachBatch, completion: completion)
             }
         case .sessionsOfId(let app, let id):
-            store.sessionsOfId(app: app, id: id, limit: request.query["limit"], offset: request.query["offset"]) { result in
-                self.answer(result, reply: reply, render: ResponseBody.sessions)
+            answerListing(reply: reply) { eachBatch, completion in
+                store.sessionsOfId(
+                    app: app, id: id, limit: request.query["limit"], offset: request.query["offset"], eachBatch: eachBatch,
+                    completion: completion)
             }
         case .killSessionsOfId(let app, let id):
             store.killSessionsOfId(app: app, id: id) { result in
@@ -188,6 +192,23 @@ public final class RestSessionsAPI: HTTPHandler {
         switch RequestBody.decode(request) {
         case .success(let data): continuation(data)
         case .failure(let error): reply.error(error)
+        }
+    }
+
+    /// soapp and soid: each batch is rendered as it comes and let go, so the service holds a large
+    /// listing as JSON text only, never as all its sessions at once.
+    private func answerListing(
+        reply: Reply,
+        list: (@escaping @Sendable ([Session]) -> Void, @escaping @Sendable (Result<Void, SessionStoreError>) -> Void) -> Void
+    ) {
+        let body = PthreadLock(ResponseBody.sessionsOpening)
+        list({ batch in body.withLock { ResponseBody.append(sessions: batch, to: &$0) } }) { result in
+            self.answer(result, reply: reply) {
+                body.withLock { bytes in
+                    ResponseBody.closeSessions(&bytes)
+                    return bytes
+                }
+            }
         }
     }
 

@@ -1,42 +1,40 @@
 import RedisClient
-import EventLoops
 
 /// An unpaged listing (soapp, soid) read with a batch script called again and again, each call
 /// continuing from the cursor the previous one answered, so Redis is never held longer than one
 /// batch. Each batch is atomic, the whole listing is not: a session that changes between batches
 /// is listed as the batch that reads it finds it (the reference's listing is not atomic either).
+/// Each batch goes to `eachBatch` as it comes and is not kept: a listing of a million sessions
+/// never sits in memory as sessions.
 final class BatchedListing: Sendable {
     private let store: SessionStore
     private let script: RedisScript
     /// The script's arguments before the cursor, the batch size last among them.
     private let arguments: [String]
-    private let completion: @Sendable (Result<[Session], SessionStoreError>) -> Void
-    /// The batches so far, in order. Calls follow one another, so the lock is never contended; it
-    /// is there because each reply arrives on whichever thread the Redis connection uses.
-    private let sessions = PthreadLock<[Session]>([])
+    private let eachBatch: @Sendable ([Session]) -> Void
+    private let completion: @Sendable (Result<Void, SessionStoreError>) -> Void
 
     init(
-        store: SessionStore, script: RedisScript, arguments: [String],
-        completion: @escaping @Sendable (Result<[Session], SessionStoreError>) -> Void
+        store: SessionStore, script: RedisScript, arguments: [String], eachBatch: @escaping @Sendable ([Session]) -> Void,
+        completion: @escaping @Sendable (Result<Void, SessionStoreError>) -> Void
     ) {
         self.store = store
         self.script = script
         self.arguments = arguments
+        self.eachBatch = eachBatch
         self.completion = completion
     }
 
+    /// Calls follow one another: `eachBatch` is never called twice at once.
     func run(from cursor: [String] = []) {
         store.evaluate(script, arguments + cursor, completion: { result in
             switch result {
             case .success(let batch):
-                self.sessions.withLock { $0.append(contentsOf: batch.sessions) }
+                self.eachBatch(batch.sessions)
                 if let next = batch.cursor {
                     self.run(from: next)
                 } else {
-                    self.completion(.success(self.sessions.withLock { sessions in
-                        defer { sessions = [] }
-                        return sessions
-                    }))
+                    self.completion(.success(()))
                 }
             case .failure(let error):
                 self.completion(.failure(error))

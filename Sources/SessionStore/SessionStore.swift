@@ -143,9 +143,20 @@ public final class SessionStore: Sendable {
         app: String, dt: String?, limit: String? = nil, offset: String? = nil,
         completion: @escaping @Sendable (Result<[Session], SessionStoreError>) -> Void
     ) {
-        list(SessionScripts.sessionsOfAppBatch, paged: SessionScripts.sessionsOfAppPage, limit: limit, offset: offset, completion: completion) {
-            () throws(SessionStoreError) in try windowArguments(app: app, dt: dt)
+        collecting(completion) { eachBatch, done in
+            sessionsOfApp(app: app, dt: dt, limit: limit, offset: offset, eachBatch: eachBatch, completion: done)
         }
+    }
+
+    /// soapp handed over batch by batch, in order, as Redis answers them (one call for a page), then
+    /// `completion`: what the API renders as it comes, so a large app's listing is never held as
+    /// sessions all at once.
+    public func sessionsOfApp(
+        app: String, dt: String?, limit: String? = nil, offset: String? = nil,
+        eachBatch: @escaping @Sendable ([Session]) -> Void, completion: @escaping @Sendable (Result<Void, SessionStoreError>) -> Void
+    ) {
+        list(SessionScripts.sessionsOfAppBatch, paged: SessionScripts.sessionsOfAppPage, limit: limit, offset: offset,
+             eachBatch: eachBatch, completion: completion) { () throws(SessionStoreError) in try windowArguments(app: app, dt: dt) }
     }
 
     /// soid: the live sessions of one id; reading them neither counts nor refreshes them. With
@@ -154,8 +165,28 @@ public final class SessionStore: Sendable {
         app: String, id: String, limit: String? = nil, offset: String? = nil,
         completion: @escaping @Sendable (Result<[Session], SessionStoreError>) -> Void
     ) {
-        list(SessionScripts.sessionsOfIdBatch, paged: SessionScripts.sessionsOfIdPage, limit: limit, offset: offset, completion: completion) {
-            () throws(SessionStoreError) in try idArguments(app: app, id: id)
+        collecting(completion) { eachBatch, done in
+            sessionsOfId(app: app, id: id, limit: limit, offset: offset, eachBatch: eachBatch, completion: done)
+        }
+    }
+
+    /// soid batch by batch (see the soapp form).
+    public func sessionsOfId(
+        app: String, id: String, limit: String? = nil, offset: String? = nil,
+        eachBatch: @escaping @Sendable ([Session]) -> Void, completion: @escaping @Sendable (Result<Void, SessionStoreError>) -> Void
+    ) {
+        list(SessionScripts.sessionsOfIdBatch, paged: SessionScripts.sessionsOfIdPage, limit: limit, offset: offset,
+             eachBatch: eachBatch, completion: completion) { () throws(SessionStoreError) in try idArguments(app: app, id: id) }
+    }
+
+    /// A listing's batches gathered into one array.
+    private func collecting(
+        _ completion: @escaping @Sendable (Result<[Session], SessionStoreError>) -> Void,
+        list: (@escaping @Sendable ([Session]) -> Void, @escaping @Sendable (Result<Void, SessionStoreError>) -> Void) -> Void
+    ) {
+        let sessions = PthreadLock<[Session]>([])
+        list({ batch in sessions.withLock { $0.append(contentsOf: batch) } }) { result in
+            completion(result.map { sessions.withLock { $0 } })
         }
     }
 
@@ -164,7 +195,7 @@ public final class SessionStore: Sendable {
     /// listing's arguments).
     private func list(
         _ batchScript: RedisScript, paged pagedScript: RedisScript, limit: String?, offset: String?,
-        completion: @escaping @Sendable (Result<[Session], SessionStoreError>) -> Void,
+        eachBatch: @escaping @Sendable ([Session]) -> Void, completion: @escaping @Sendable (Result<Void, SessionStoreError>) -> Void,
         validate: () throws(SessionStoreError) -> [String]
     ) {
         let arguments: [String]
@@ -176,10 +207,12 @@ public final class SessionStore: Sendable {
             return completion(.failure(error))
         }
         if let page {
-            evaluate(pagedScript, arguments + page.arguments, completion: completion, decode: SessionReplyDecoder.sessions)
+            evaluate(pagedScript, arguments + page.arguments, completion: { result in
+                completion(result.map { sessions in eachBatch(sessions) })
+            }, decode: SessionReplyDecoder.sessions)
         } else {
             let batch = [String(configuration.listingBatchSize)]
-            BatchedListing(store: self, script: batchScript, arguments: arguments + batch, completion: completion).run()
+            BatchedListing(store: self, script: batchScript, arguments: arguments + batch, eachBatch: eachBatch, completion: completion).run()
         }
     }
 

@@ -13,8 +13,25 @@ import Testing
 
     @Test func noResaveWithoutData() {
         let session = Session(id: "u", reads: 0, writes: 1, ttl: 10, idle: 0, ip: "1", noResave: true, data: nil)
-        #expect(String(decoding: ResponseBody.sessions([session, session]), as: UTF8.self)
+        var output = ResponseBody.sessionsOpening
+        ResponseBody.append(sessions: [session, session], to: &output)
+        ResponseBody.closeSessions(&output)
+        #expect(String(decoding: output, as: UTF8.self)
             == #"{"sessions":[{"id":"u","r":0,"w":1,"ttl":10,"idle":0,"ip":"1","no_resave":true},{"id":"u","r":0,"w":1,"ttl":10,"idle":0,"ip":"1","no_resave":true}]}"#)
+    }
+
+    /// Batches as a listing hands them over, empty ones included: one comma between sessions.
+    @Test func aListingWrittenBatchByBatchIsOneArray() {
+        let sessions = (1...3).map { Session(id: "u\($0)", reads: 1, writes: 1, ttl: 10, idle: 0, ip: "1", noResave: false, data: nil) }
+        var output = ResponseBody.sessionsOpening
+        for batch in [[], [sessions[0]], [], [sessions[1], sessions[2]], []] { ResponseBody.append(sessions: batch, to: &output) }
+        ResponseBody.closeSessions(&output)
+        #expect(String(decoding: output, as: UTF8.self) == #"{"sessions":["#
+            + sessions.map { String(decoding: ResponseBody.session($0), as: UTF8.self) }.joined(separator: ",") + "]}")
+        var empty = ResponseBody.sessionsOpening
+        ResponseBody.append(sessions: [], to: &empty)
+        ResponseBody.closeSessions(&empty)
+        #expect(String(decoding: empty, as: UTF8.self) == #"{"sessions":[]}"#)
     }
 
     @Test func errorTextsAreEscaped() {
