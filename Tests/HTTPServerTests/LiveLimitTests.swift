@@ -97,30 +97,34 @@ import Testing
         await live.stop()
     }
 
-    /// 16 MiB against the client's fixed 64 KiB buffer and our send buffer (4 MiB at most): about
-    /// three quarters are written only as the client reads, 64 KiB per 10 ms at most, which takes
-    /// longer than the idle timeout while each write makes progress well within it.
-    @Test func aLargeAnswerReadSteadilyIsWrittenWholePastTheIdleTimeout() async throws {
+    /// A server with `idleTimeout`, and a client with a fixed 64 KiB receive buffer that has asked
+    /// for `size` bytes: what does not fit the two sockets' buffers (ours is 4 MiB at most) is
+    /// written only as the client reads.
+    private func largeAnswer(size: Int, idleTimeout: Duration) throws -> (LiveServer, TestClient) {
         var limits = HTTPServerLimits()
-        limits.idleTimeout = .seconds(1)
+        limits.idleTimeout = idleTimeout
         let live = try LiveServer(limits: limits)
         let client = try TestClient(port: live.port, receiveBufferBytes: 65536)
+        try client.send("GET /big/\(size) HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        return (live, client)
+    }
+
+    /// 16 MiB read at 64 KiB per 10 ms at most takes longer than the idle timeout, while each write
+    /// makes progress well within it.
+    @Test func aLargeAnswerReadSteadilyIsWrittenWholePastTheIdleTimeout() async throws {
         let size = 16 << 20
         let started = ContinuousClock.now
-        try client.send("GET /big/\(size) HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        let (live, client) = try largeAnswer(size: size, idleTimeout: .seconds(1))
         let received = try client.readUntilEndOfFile(pausingForMicroseconds: 10000)
         #expect(received > size, "the whole body and its head")
-        #expect(ContinuousClock.now - started > limits.idleTimeout, "the write outlasted the idle timeout")
+        #expect(ContinuousClock.now - started > .seconds(1), "the write outlasted the idle timeout")
         await live.stop()
     }
 
     @Test func aLargeAnswerTheClientDoesNotReadIsCutAtTheIdleTimeout() async throws {
-        var limits = HTTPServerLimits()
-        limits.idleTimeout = .milliseconds(300)
-        let live = try LiveServer(limits: limits)
-        let client = try TestClient(port: live.port, receiveBufferBytes: 65536)
-        try client.send("GET /big/\(16 << 20) HTTP/1.1\r\nHost: t\r\n\r\n")
+        let (live, client) = try largeAnswer(size: 16 << 20, idleTimeout: .milliseconds(300))
         #expect(await eventually { live.server.openConnectionCount == 0 })
+        withExtendedLifetime(client) {}
         await live.stop()
     }
 
