@@ -13,6 +13,8 @@ struct APIError: Error, Sendable, Hashable {
         status: .methodNotAllowed, name: "methodNotAllowed", message: "Method not allowed on this route")
     static let unsupportedMediaType = APIError(
         status: .unsupportedMediaType, name: "unsupportedMediaType", message: "The request body must be JSON (application/json)")
+    static let unsupportedCharset = APIError(
+        status: .unsupportedMediaType, name: "unsupportedMediaType", message: "The request body must be JSON in UTF-8 (charset=utf-8)")
     static let payloadTooLarge = APIError(
         status: .payloadTooLarge, name: "payloadTooLarge", message: "The request body is too large")
     static let redisUnavailable = APIError(

@@ -101,11 +101,23 @@ def test_a_body_of_another_media_type_is_415(service, app, content_type):
 
 
 @pytest.mark.parametrize("content_type", ["application/json", "application/json; charset=utf-8",
-                                          "Application/JSON;charset=UTF-8", "application/json ; foo=bar"])
-def test_json_media_types_with_any_parameters_are_accepted(service, app, content_type):
+                                          "Application/JSON;charset=UTF-8", "application/json ; foo=bar",
+                                          'application/json; charset="utf8"'])
+def test_json_media_types_with_other_parameters_or_utf8_are_accepted(service, app, content_type):
     token = create(service, app)
-    response = set_data(service, app, token, '{"a":1}', {"Content-Type": content_type})
-    assert json.loads(response.body)["d"] == {"a": 1}, response
+    response = set_data(service, app, token, '{"a":"caf\u00e9"}'.encode(), {"Content-Type": content_type})
+    assert json.loads(response.body)["d"] == {"a": "caf\u00e9"}, response
+
+
+@pytest.mark.parametrize("charset", ["latin1", "ISO-8859-1", "utf-16", "windows-1252"])
+def test_json_in_another_charset_is_415_and_changes_nothing(service, app, charset):
+    token = create(service, app, body='{"a":"x"}')
+    headers = {"Content-Type": f"application/json; charset={charset}"}
+    body = '{"a":"caf\u00e9"}'.encode("latin1")
+    expect_error(set_data(service, app, token, body, headers), 415, "unsupportedMediaType")
+    expect_error(service.request("PUT", f"/{app}/create/user2?ip=1", body, headers), 415, "unsupportedMediaType")
+    expect_error(service.request("DELETE", f"/{app}/kill/{token}", b'{"a":1}', headers), 415, "unsupportedMediaType")
+    assert json.loads(get(service, app, token).body)["d"] == {"a": "x"}
 
 
 @pytest.mark.parametrize("body", [b'{"a":', b"{a:1}", b"{'a':1}", b'{"a":1}x', b'{"a":01}', b'{"a":NaN}',

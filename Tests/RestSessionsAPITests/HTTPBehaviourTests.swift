@@ -123,12 +123,41 @@ import Testing
         }
     }
 
-    @Test func contentTypeIsJSONByItsMediaTypeAlone() {
-        for json in [nil, "", " ", "application/json", "APPLICATION/JSON", "\tapplication/json \t; charset=utf-8", "application/json;", ";x"] {
-            #expect(RequestBody.isJSON(contentType: json), "\(json ?? "nil")")
+    @Test func contentTypeIsJSONByItsMediaTypeAndCharset() {
+        let json = [nil, "", " ", "application/json", "APPLICATION/JSON", "\tapplication/json \t; charset=utf-8", "application/json;", ";x",
+                    "application/json; charset=\"UTF-8\"", "application/json;charset=utf8", "application/json; foo=bar; CharSet = Utf-8 ",
+                    "application/json; charset", "application/json; x=\"a;b\""]
+        for contentType in json {
+            #expect(RequestBody.judge(contentType: contentType) == .json, "\(contentType ?? "nil")")
         }
-        for other in ["application/jso", "application/jsonx", "application/json x", "text/json", "application/ json", "x;application/json"] {
-            #expect(!RequestBody.isJSON(contentType: other), "\(other)")
+        for other in ["application/jso", "application/jsonx", "application/json x", "text/json", "application/ json", "x;application/json",
+                      "text/plain; charset=utf-8"] {
+            #expect(RequestBody.judge(contentType: other) == .otherMediaType, "\(other)")
+        }
+        for otherCharset in ["application/json; charset=latin1", "application/json;charset=ISO-8859-1", "application/json; charset=utf-16",
+                             "application/json; charset=\"\"", "application/json; charset=", "application/json; charset=utf-8; charset=latin1",
+                             "; charset=us-ascii"] {
+            #expect(RequestBody.judge(contentType: otherCharset) == .jsonInAnotherCharset, "\(otherCharset)")
+        }
+    }
+
+    @Test func jsonInAnotherCharsetIs415OnEveryRouteThatGetsABody() async throws {
+        try await APITestContext.with { context in
+            let token = try await context.create()
+            let latin1 = [("Content-Type", "application/json; charset=latin1")]
+            let message = "The request body must be JSON in UTF-8 (charset=utf-8)"
+            let create = await context.request(.PUT, "/\(Self.app)/create/u1?ip=1.2.3.4", body: #"{"a":"caf\#u{E9}"}"#, headers: latin1)
+            #expect(create.isError(415, name: "unsupportedMediaType", message: message), "\(create.text)")
+            let set = await context.request(.POST, "/\(Self.app)/set/\(token)", body: #"{"a":1}"#, headers: latin1)
+            #expect(set.isError(415, name: "unsupportedMediaType", message: message), "\(set.text)")
+            // As the reference's body parser, which runs on every route: a kill carrying such a
+            // body kills nothing.
+            let kill = await context.request(.DELETE, "/\(Self.app)/kill/\(token)", body: #"{"a":1}"#, headers: latin1)
+            #expect(kill.isError(415, name: "unsupportedMediaType", message: message), "\(kill.text)")
+            let read = await context.request(.GET, "/\(Self.app)/get/\(token)")
+            #expect(read.status == 200 && read.text.contains(#""id":"user1""#), "the session survived: \(read.text)")
+            // Without a body there is nothing to decode.
+            #expect(await context.request(.GET, "/\(Self.app)/get/\(token)", headers: latin1).status == 200)
         }
     }
 
