@@ -71,6 +71,12 @@ final class RedisConnection: @unchecked Sendable {
     private var attempt: UInt64 = 0
     private var preloadRefusalLoggedInAttempt: UInt64?
     private var consecutiveFailures = 0
+    /// Connections lost in a row before Redis answered them anything but an error: a Redis that
+    /// wants a password we were not given drops a connection at its first command of more than 10
+    /// arguments, right after a connect that succeeded. Such losses back off as failed connect
+    /// attempts do and are reported once, instead of a reconnect and three lines every 50 ms.
+    private var unprovenLosses = 0
+    private var hasAnsweredSinceReady = false
     /// Refusals by their message (OOM, READONLY, ...): see `noteRefusal`.
     private var refusalLog = LogThrottle(interval: .seconds(10))
     private var connectDeadline = UInt64.max
@@ -328,8 +334,17 @@ final class RedisConnection: @unchecked Sendable {
             inFlight -= 1
             // hiredis is freeing the context: callers served from these callbacks must pick another connection.
             if reply == nil { readyFlag.store(false, ordering: .relaxed) }
-            if reply != nil {
+            if let reply {
                 lastProgress = EventLoop.now()
+                if !hasAnsweredSinceReady, reply.pointee.type != REDIS_REPLY_ERROR {
+                    hasAnsweredSinceReady = true
+                    if unprovenLosses > 0 {
+                        unprovenLosses = 0
+                        if !isSilentSinceStall {
+                            logger.notice("Redis answers again", metadata: ["redis.endpoint": "\(currentEndpointDescription)"])
+                        }
+                    }
+                }
                 if isSilentSinceStall {
                     isSilentSinceStall = false
                     consecutiveFailures = 0
@@ -356,7 +371,9 @@ final class RedisConnection: @unchecked Sendable {
             // refuses them all, and fifteen identical warnings would bury what else happened. None
             // after a refused set-up (a wrong password): the teardown's line says why, and the
             // NOAUTH the loads then get would only mislead.
-            if let reply, reply.pointee.type == REDIS_REPLY_ERROR, teardownReason == nil, preloadRefusalLoggedInAttempt != attempt {
+            if let reply, reply.pointee.type == REDIS_REPLY_ERROR, teardownReason == nil, preloadRefusalLoggedInAttempt != attempt,
+                unprovenLosses == 0
+            {
                 preloadRefusalLoggedInAttempt = attempt
                 logger.warning("Redis refused to preload the scripts", metadata: ["error": "\(RedisReply.text(of: reply.pointee))"])
             }
@@ -619,10 +636,13 @@ final class RedisConnection: @unchecked Sendable {
         connectDeadline = .max
         lastFailureReason = nil
         lastProgress = EventLoop.now()
+        hasAnsweredSinceReady = false
         if role == .commands { readyFlag.store(true, ordering: .relaxed) }
         // A stopped Redis still completes TCP connects: only a reply shows it is back.
         if isSilentSinceStall { return }
         consecutiveFailures = 0
+        // After losses of unanswered connections only an answer shows Redis serves us (didReceive says so).
+        if unprovenLosses > 0 { return }
         if failures == 0 {
             logger.notice("Connected to Redis", metadata: ["redis.endpoint": "\(currentEndpointDescription)"])
         } else {
@@ -660,7 +680,8 @@ final class RedisConnection: @unchecked Sendable {
         subscriptions.connectionLost()
         switch state {
         case .ready:
-            if !isSilentSinceStall || consecutiveFailures == 0 {
+            unprovenLosses = hasAnsweredSinceReady ? 0 : unprovenLosses + 1
+            if unprovenLosses <= 1, !isSilentSinceStall || consecutiveFailures == 0 {
                 logger.warning("Lost the connection to Redis; reconnecting", metadata: [
                     "redis.endpoint": "\(currentEndpointDescription)", "redis.reason": "\(reason)",
                 ])
@@ -690,7 +711,7 @@ final class RedisConnection: @unchecked Sendable {
         let delay = ReconnectBackoff(
             minimum: configuration.minimumReconnectDelay.clampedNanoseconds,
             maximum: configuration.maximumReconnectDelay.clampedNanoseconds
-        ).delay(afterFailures: consecutiveFailures)
+        ).delay(afterFailures: max(consecutiveFailures, unprovenLosses))
         loop.schedule(after: delay) { [self] in
             guard case .waitingToReconnect = state, self.attempt == attempt else { return }
             startAttempt(isFirst: false)

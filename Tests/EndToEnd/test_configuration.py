@@ -214,6 +214,22 @@ def test_redis_user_password_and_database_reach_a_protected_redis(launcher, tmp_
             return "Redis refuses commands" in unauthenticated.log and "NOAUTH" in unauthenticated.log
         wait_until(refusal_logged, STARTUP_DEADLINE_SECONDS, "the refusal in the log")
         assert "request failed" not in unauthenticated.log, unauthenticated.log
+        # Redis drops the connection at each script call (more than 10 arguments, unauthenticated):
+        # the service backs off and says so once, instead of reconnecting every 50 ms with three
+        # lines each time.
+        with RespClient("127.0.0.1", server.port, password="admin secret") as admin:
+            def connections_received():
+                stats = admin.command("INFO", "stats")
+                return int(re.search(r"total_connections_received:(\d+)", stats).group(1))
+            before = connections_received()
+            deadline = time.monotonic() + 2
+            while time.monotonic() < deadline:
+                expect_error(unauthenticated.request("GET", f"/{app}/get/{'A' * 64}"), 503, "redisUnavailable")
+            reconnects = connections_received() - before
+        assert 1 <= reconnects <= 16, reconnects
+        log = unauthenticated.log
+        assert log.count("Lost the connection") == 1, log
+        assert log.count("refused to preload") == 1, log
     finally:
         server.kill()
 

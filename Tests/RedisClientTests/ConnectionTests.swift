@@ -89,6 +89,40 @@ import Testing
         })
     }
 
+    @Test func connectionsThatRedisDropsUnansweredBackOff() async throws {
+        // Redis drops an unauthenticated client at its first command of more than 10 arguments,
+        // right after a connect that succeeded.
+        let server = try TestRedisServer(["--requirepass", "s3cret"])
+        try await server.start()
+        defer { server.stop() }  // also keeps the server alive until here
+        let admin = TestEnvironment.connectedClient(try TestEnvironment.configuration(url: "redis://:s3cret@127.0.0.1:\(server.port)"))
+        defer { admin.close() }
+        func connectionsReceived() async throws -> Int {
+            let info = try await admin.send(RedisCommand("INFO", "stats")).string ?? ""
+            let line = info.split(whereSeparator: \.isNewline).first { $0.hasPrefix("total_connections_received:") }
+            return try #require(line.flatMap { Int($0.split(separator: ":")[1]) })
+        }
+        var configuration = try TestEnvironment.configuration(url: "redis://127.0.0.1:\(server.port)")
+        configuration.connectionCount = 1
+        let client = TestEnvironment.connectedClient(configuration)
+        defer { client.close() }
+        let before = try await connectionsReceived()
+        let wideCommand = RedisCommand(["DEL"] + (1...11).map { "key\($0)" })
+        let clock = ContinuousClock()
+        let start = clock.now
+        var refusals = 0
+        while clock.now - start < .seconds(2) {
+            if await client.failure(of: wideCommand) != nil { refusals += 1 }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let connections = try await connectionsReceived() - before
+        #expect(refusals > 0)
+        #expect(connections >= 2, "the drops happened: \(connections)")
+        // Reconnecting at the minimum delay (25-50 ms) makes 40 or more in 2 s; backing off
+        // (then 50-100, 100-200, 200-400 ms, then 250-500 ms) makes at most about 12.
+        #expect(connections <= 16, "\(connections) connections in 2 s")
+    }
+
     @Test func connectsThroughAUnixSocket() async throws {
         let server = try TestRedisServer(unixSocket: true)
         try await server.start()
