@@ -73,8 +73,11 @@ let package = Package(
         ),
         // The HTTP layer alone answering a fixed response: the ceiling `make bench` measures.
         .executableTarget(name: "HTTPBench", dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
-        // Helpers of the tests that run against Redis: its clock, bounded waits, a private server.
-        .target(name: "TestSupport", dependencies: ["RedisClient"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        // Helpers of the tests: Redis's clock, bounded waits, a private server, log lines kept in memory.
+        .target(
+            name: "TestSupport", dependencies: ["RedisClient", "EventLoops", .product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "EventLoopsTests", dependencies: ["EventLoops", "CEpoll"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RedisClientTests",

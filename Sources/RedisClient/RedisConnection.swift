@@ -71,12 +71,19 @@ final class RedisConnection: @unchecked Sendable {
     private var attempt: UInt64 = 0
     private var preloadRefusalLoggedInAttempt: UInt64?
     private var consecutiveFailures = 0
-    /// Connections lost in a row before Redis answered them anything but an error: a Redis that
-    /// wants a password we were not given drops a connection at its first command of more than 10
-    /// arguments, right after a connect that succeeded. Such losses back off as failed connect
-    /// attempts do and are reported once, instead of a reconnect and three lines every 50 ms.
+    /// Connections lost in a row after Redis had answered them only with errors: a Redis that
+    /// wants a password we were not given refuses the preloads and drops a connection at its first
+    /// command of more than 10 arguments, right after a connect that succeeded. Such losses back
+    /// off as failed connect attempts do and are reported once, instead of a reconnect and three
+    /// lines every 50 ms. A connection that got no reply at all (an idle one, a subscriber's, one
+    /// lost in an ordinary restart) does not count.
     private var unprovenLosses = 0
-    private var hasAnsweredSinceReady = false
+    private enum RepliesSinceReady {
+        case none
+        case errorsOnly
+        case answers
+    }
+    private var repliesSinceReady = RepliesSinceReady.none
     /// Refusals by their message (OOM, READONLY, ...): see `noteRefusal`.
     private var refusalLog = LogThrottle(interval: .seconds(10))
     private var connectDeadline = UInt64.max
@@ -336,18 +343,17 @@ final class RedisConnection: @unchecked Sendable {
             if reply == nil { readyFlag.store(false, ordering: .relaxed) }
             if let reply {
                 lastProgress = EventLoop.now()
-                if !hasAnsweredSinceReady, reply.pointee.type != REDIS_REPLY_ERROR {
-                    hasAnsweredSinceReady = true
-                    if unprovenLosses > 0 {
-                        unprovenLosses = 0
-                        if !isSilentSinceStall {
-                            logger.notice("Redis answers again", metadata: ["redis.endpoint": "\(currentEndpointDescription)"])
-                        }
-                    }
+                let isAnswer = reply.pointee.type != REDIS_REPLY_ERROR
+                if isAnswer {
+                    repliesSinceReady = .answers
+                } else if repliesSinceReady == .none {
+                    repliesSinceReady = .errorsOnly
                 }
-                if isSilentSinceStall {
+                // Any reply ends a stall's silence; only an answer ends losses of refused connections.
+                if isSilentSinceStall || (isAnswer && unprovenLosses > 0) {
                     isSilentSinceStall = false
                     consecutiveFailures = 0
+                    unprovenLosses = 0
                     logger.notice("Redis answers again", metadata: ["redis.endpoint": "\(currentEndpointDescription)"])
                 }
             }
@@ -636,7 +642,7 @@ final class RedisConnection: @unchecked Sendable {
         connectDeadline = .max
         lastFailureReason = nil
         lastProgress = EventLoop.now()
-        hasAnsweredSinceReady = false
+        repliesSinceReady = .none
         if role == .commands { readyFlag.store(true, ordering: .relaxed) }
         // A stopped Redis still completes TCP connects: only a reply shows it is back.
         if isSilentSinceStall { return }
@@ -680,7 +686,7 @@ final class RedisConnection: @unchecked Sendable {
         subscriptions.connectionLost()
         switch state {
         case .ready:
-            unprovenLosses = hasAnsweredSinceReady ? 0 : unprovenLosses + 1
+            unprovenLosses = repliesSinceReady == .errorsOnly ? unprovenLosses + 1 : 0
             if unprovenLosses <= 1, !isSilentSinceStall || consecutiveFailures == 0 {
                 logger.warning("Lost the connection to Redis; reconnecting", metadata: [
                     "redis.endpoint": "\(currentEndpointDescription)", "redis.reason": "\(reason)",

@@ -1,5 +1,8 @@
+import EventLoops
 import Foundation
+import Logging
 import RedisClient
+import TestSupport
 import Testing
 
 /// Tests with a redis-server of their own (restarts, passwords, sockets, stalls).
@@ -121,6 +124,42 @@ import Testing
         // Reconnecting at the minimum delay (25-50 ms) makes 40 or more in 2 s; backing off
         // (then 50-100, 100-200, 200-400 ms, then 250-500 ms) makes at most about 12.
         #expect(connections <= 16, "\(connections) connections in 2 s")
+    }
+
+    @Test func connectionsLostWithoutAnErrorReplyReconnectAtOnceAndSaySoEachTime() async throws {
+        // An idle command connection (no scripts to preload) and a subscriber get no reply through
+        // the path that judges refused connections: their losses are ordinary ones, every time.
+        let server = try TestRedisServer()
+        try await server.start()
+        defer { server.stop() }  // also keeps the server alive until here
+        var configuration = try TestEnvironment.configuration(url: server.url)
+        configuration.connectionCount = 1
+        let admin = TestEnvironment.connectedClient(configuration)
+        defer { admin.close() }
+        let lines = CapturedLines()
+        var logger = Logger(label: "drops", factory: { _ in CapturingLogHandler(lines: lines) })
+        logger.logLevel = .notice
+        let client = RedisClient(configuration: configuration, eventLoops: .shared, logger: logger)
+        client.connect()
+        defer { client.close() }
+        client.subscribe(channel: "drops") { _ in }
+        func bothConnected() async -> Bool {
+            let subscribers = try? await admin.send(RedisCommand("PUBLISH", "drops", "ping"))
+            let clients = (try? await admin.send(RedisCommand("CLIENT", "LIST", "TYPE", "normal")))?.string ?? ""
+            return subscribers == .integer(1) && clients.split(whereSeparator: \.isNewline).count == 2
+        }
+        let rounds = 4
+        for _ in 0..<rounds {
+            #expect(await TestEnvironment.eventually { await bothConnected() })
+            // The admin's own connection is skipped (SKIPME yes).
+            _ = try await admin.send(RedisCommand("CLIENT", "KILL", "TYPE", "pubsub"))
+            _ = try await admin.send(RedisCommand("CLIENT", "KILL", "TYPE", "normal"))
+        }
+        #expect(await TestEnvironment.eventually { await bothConnected() })
+        let logged = lines.all
+        #expect(logged.filter { $0.hasPrefix("Lost the connection") }.count == 2 * rounds, "\(logged)")
+        #expect(logged.filter { $0 == "Connected to Redis" || $0 == "Reconnected to Redis" }.count == 2 + 2 * rounds, "\(logged)")
+        #expect(!logged.contains("Redis answers again"), "\(logged)")
     }
 
     @Test func connectsThroughAUnixSocket() async throws {

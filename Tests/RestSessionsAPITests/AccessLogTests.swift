@@ -1,6 +1,7 @@
 import EventLoops
 import HTTPServer
 import Logging
+import TestSupport
 import Testing
 
 @testable import RestSessionsAPI
@@ -56,30 +57,5 @@ import Testing
         for part in [String(token.dropLast()), token + "a", String(token.dropLast()) + "-"] {
             #expect(AccessLog.loggedPath("/app/gett/\(part)", tokenPart: nil) == "/app/gett/\(part)")
         }
-    }
-}
-
-final class CapturedLines: Sendable {
-    private let lines = PthreadLock<[String]>([])
-    var all: [String] { lines.withLock { $0 } }
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
-}
-
-/// Captures each line's message; with `withMetadata`, followed by its metadata as ` key=value`, sorted.
-struct CapturingLogHandler: LogHandler {
-    let lines: CapturedLines
-    var withMetadata = false
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .info
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        guard withMetadata else { return lines.append("\(event.message)") }
-        let fields = self.metadata.merging(event.metadata ?? [:]) { $1 }.sorted { $0.key < $1.key }
-        lines.append("\(event.message)" + fields.map { " \($0.key)=\($0.value)" }.joined())
     }
 }

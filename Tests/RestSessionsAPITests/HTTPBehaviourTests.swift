@@ -126,7 +126,7 @@ import Testing
     @Test func contentTypeIsJSONByItsMediaTypeAndCharset() {
         let json = [nil, "", " ", "application/json", "APPLICATION/JSON", "\tapplication/json \t; charset=utf-8", "application/json;", ";x",
                     "application/json; charset=\"UTF-8\"", "application/json;charset=utf8", "application/json; foo=bar; CharSet = Utf-8 ",
-                    "application/json; charset", "application/json; x=\"a;b\""]
+                    "application/json; charset", "application/json; x=\"a;b\"", "application/json; charset=\"\"", "application/json; charset="]
         for contentType in json {
             #expect(RequestBody.judge(contentType: contentType) == .json, "\(contentType ?? "nil")")
         }
@@ -135,9 +135,15 @@ import Testing
             #expect(RequestBody.judge(contentType: other) == .otherMediaType, "\(other)")
         }
         for otherCharset in ["application/json; charset=latin1", "application/json;charset=ISO-8859-1", "application/json; charset=utf-16",
-                             "application/json; charset=\"\"", "application/json; charset=", "application/json; charset=utf-8; charset=latin1",
-                             "; charset=us-ascii"] {
+                             "application/json; charset=utf-8; charset=latin1", "; charset=us-ascii"] {
             #expect(RequestBody.judge(contentType: otherCharset) == .jsonInAnotherCharset, "\(otherCharset)")
+        }
+        // A body-less route refuses a malformed or wrongly encoded body only when its media type says JSON itself.
+        for declared in ["application/json", "application/json; charset=latin1", " Application/JSON ;x"] {
+            #expect(RequestBody.isDeclaredJSON(contentType: declared), "\(declared)")
+        }
+        for undeclared in [nil, "", " ; ", ";x", "; charset=latin1", "text/plain"] {
+            #expect(!RequestBody.isDeclaredJSON(contentType: undeclared), "\(undeclared ?? "nil")")
         }
     }
 
