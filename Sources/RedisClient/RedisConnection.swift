@@ -71,12 +71,13 @@ final class RedisConnection: @unchecked Sendable {
     private var attempt: UInt64 = 0
     private var preloadRefusalLoggedInAttempt: UInt64?
     private var consecutiveFailures = 0
-    /// Connections lost in a row after Redis had answered them only with errors: a Redis that
-    /// wants a password we were not given refuses the preloads and drops a connection at its first
-    /// command of more than 10 arguments, right after a connect that succeeded. Such losses back
-    /// off as failed connect attempts do and are reported once, instead of a reconnect and three
-    /// lines every 50 ms. A connection that got no reply at all (an idle one, a subscriber's, one
-    /// lost in an ordinary restart) does not count.
+    /// Connections lost in a row soon after a connect that succeeded, with nothing but errors from
+    /// Redis: a Redis that wants a password we were not given refuses the preloads and SUBSCRIBE
+    /// and drops a connection at its first command of more than 10 arguments; one at `maxclients`
+    /// sends an error and closes. Such losses back off as failed connect attempts do and are
+    /// reported once, instead of a reconnect and two or three lines every 50 ms. A connection that
+    /// got no reply at all (an idle one, one lost in an ordinary restart) or lived longer than
+    /// `refusedConnectionLifetime` (one that met LOADING and then sat idle) does not count.
     private var unprovenLosses = 0
     private enum RepliesSinceReady {
         case none
@@ -84,6 +85,10 @@ final class RedisConnection: @unchecked Sendable {
         case answers
     }
     private var repliesSinceReady = RepliesSinceReady.none
+    private var readySince: UInt64 = 0
+    /// Ten times the longest reconnect delay by default: refused connections under load are lost
+    /// within milliseconds.
+    private static let refusedConnectionLifetime: UInt64 = 5_000_000_000
     /// Refusals by their message (OOM, READONLY, ...): see `noteRefusal`.
     private var refusalLog = LogThrottle(interval: .seconds(10))
     private var connectDeadline = UInt64.max
@@ -343,19 +348,7 @@ final class RedisConnection: @unchecked Sendable {
             if reply == nil { readyFlag.store(false, ordering: .relaxed) }
             if let reply {
                 lastProgress = EventLoop.now()
-                let isAnswer = reply.pointee.type != REDIS_REPLY_ERROR
-                if isAnswer {
-                    repliesSinceReady = .answers
-                } else if repliesSinceReady == .none {
-                    repliesSinceReady = .errorsOnly
-                }
-                // Any reply ends a stall's silence; only an answer ends losses of refused connections.
-                if isSilentSinceStall || (isAnswer && unprovenLosses > 0) {
-                    isSilentSinceStall = false
-                    consecutiveFailures = 0
-                    unprovenLosses = 0
-                    logger.notice("Redis answers again", metadata: ["redis.endpoint": "\(currentEndpointDescription)"])
-                }
+                noteReply(isAnswer: reply.pointee.type != REDIS_REPLY_ERROR)
             }
         }
         guard let waiter = pending.remove(id: id) else { return }  // timed out: late reply ignored
@@ -394,6 +387,22 @@ final class RedisConnection: @unchecked Sendable {
             } else if isLast {
                 becomeReady()
             }
+        }
+    }
+
+    /// Any reply on the current context ends a stall's silence; only an answer (not an error)
+    /// ends a run of refused connections.
+    private func noteReply(isAnswer: Bool) {
+        if isAnswer {
+            repliesSinceReady = .answers
+        } else if repliesSinceReady == .none {
+            repliesSinceReady = .errorsOnly
+        }
+        if isSilentSinceStall || (isAnswer && unprovenLosses > 0) {
+            isSilentSinceStall = false
+            consecutiveFailures = 0
+            unprovenLosses = 0
+            logger.notice("Redis answers again", metadata: ["redis.endpoint": "\(currentEndpointDescription)"])
         }
     }
 
@@ -643,6 +652,7 @@ final class RedisConnection: @unchecked Sendable {
         lastFailureReason = nil
         lastProgress = EventLoop.now()
         repliesSinceReady = .none
+        readySince = EventLoop.now()
         if role == .commands { readyFlag.store(true, ordering: .relaxed) }
         // A stopped Redis still completes TCP connects: only a reply shows it is back.
         if isSilentSinceStall { return }
@@ -686,7 +696,11 @@ final class RedisConnection: @unchecked Sendable {
         subscriptions.connectionLost()
         switch state {
         case .ready:
-            unprovenLosses = repliesSinceReady == .errorsOnly ? unprovenLosses + 1 : 0
+            // hiredis drops a connection itself when Redis sends an error no command waits for (a
+            // refused SUBSCRIBE, `max number of clients reached`): REDIS_ERR_OTHER, with Redis's text.
+            let onlyRefused = repliesSinceReady == .errorsOnly || (repliesSinceReady == .none && pointer.pointee.err == REDIS_ERR_OTHER)
+            let refused = onlyRefused && EventLoop.now() &- readySince < Self.refusedConnectionLifetime
+            unprovenLosses = refused ? unprovenLosses + 1 : 0
             if unprovenLosses <= 1, !isSilentSinceStall || consecutiveFailures == 0 {
                 logger.warning("Lost the connection to Redis; reconnecting", metadata: [
                     "redis.endpoint": "\(currentEndpointDescription)", "redis.reason": "\(reason)",
@@ -762,6 +776,7 @@ final class RedisConnection: @unchecked Sendable {
         let kindText = RedisReply.text(of: kind.pointee)
         if kindText == "subscribe" {
             subscriptions.confirm(channelAt: channelIndex)
+            noteReply(isAnswer: true)
             return
         }
         guard kindText == "message", let payload = node.element[2], payload.pointee.type == REDIS_REPLY_STRING

@@ -92,38 +92,51 @@ import Testing
         })
     }
 
-    @Test func connectionsThatRedisDropsUnansweredBackOff() async throws {
-        // Redis drops an unauthenticated client at its first command of more than 10 arguments,
-        // right after a connect that succeeded.
+    enum RefusedConnectionTrigger: CaseIterable, Sendable {
+        case wideCommands
+        case subscribe
+    }
+
+    @Test(arguments: RefusedConnectionTrigger.allCases)
+    func connectionsThatRedisRefusesBackOffAndSaySoOnce(trigger: RefusedConnectionTrigger) async throws {
+        // Right after a connect that succeeded, Redis drops an unauthenticated client at its first
+        // command of more than 10 arguments, and answers its SUBSCRIBE with NOAUTH, which no
+        // command waits for in hiredis's subscriber mode, so hiredis drops the connection itself.
         let server = try TestRedisServer(["--requirepass", "s3cret"])
         try await server.start()
         defer { server.stop() }  // also keeps the server alive until here
         let admin = TestEnvironment.connectedClient(try TestEnvironment.configuration(url: "redis://:s3cret@127.0.0.1:\(server.port)"))
         defer { admin.close() }
-        func connectionsReceived() async throws -> Int {
-            let info = try await admin.send(RedisCommand("INFO", "stats")).string ?? ""
-            let line = info.split(whereSeparator: \.isNewline).first { $0.hasPrefix("total_connections_received:") }
-            return try #require(line.flatMap { Int($0.split(separator: ":")[1]) })
-        }
+        let lines = CapturedLines()
+        var logger = Logger(label: "refused", factory: { _ in CapturingLogHandler(lines: lines) })
+        logger.logLevel = .notice
         var configuration = try TestEnvironment.configuration(url: "redis://127.0.0.1:\(server.port)")
         configuration.connectionCount = 1
-        let client = TestEnvironment.connectedClient(configuration)
+        let client = RedisClient(configuration: configuration, eventLoops: .shared, logger: logger)
+        client.connect()
         defer { client.close() }
-        let before = try await connectionsReceived()
-        let wideCommand = RedisCommand(["DEL"] + (1...11).map { "key\($0)" })
+        let before = try await Self.connectionsReceived(by: admin)
         let clock = ContinuousClock()
         let start = clock.now
-        var refusals = 0
-        while clock.now - start < .seconds(2) {
-            if await client.failure(of: wideCommand) != nil { refusals += 1 }
-            try await Task.sleep(for: .milliseconds(5))
+        switch trigger {
+        case .wideCommands:
+            let wideCommand = RedisCommand(["DEL"] + (1...11).map { "key\($0)" })
+            var refusals = 0
+            while clock.now - start < .seconds(2) {
+                if await client.failure(of: wideCommand) != nil { refusals += 1 }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            #expect(refusals > 0)
+        case .subscribe:
+            client.subscribe(channel: "refused") { _ in }
+            try await Task.sleep(until: start + .seconds(2))
         }
-        let connections = try await connectionsReceived() - before
-        #expect(refusals > 0)
+        let connections = try await Self.connectionsReceived(by: admin) - before
         #expect(connections >= 2, "the drops happened: \(connections)")
         // Reconnecting at the minimum delay (25-50 ms) makes 40 or more in 2 s; backing off
         // (then 50-100, 100-200, 200-400 ms, then 250-500 ms) makes at most about 12.
         #expect(connections <= 16, "\(connections) connections in 2 s")
+        #expect(lines.all.filter { $0.hasPrefix("Lost the connection") }.count == 1, "\(lines.all)")
     }
 
     @Test func connectionsLostWithoutAnErrorReplyReconnectAtOnceAndSaySoEachTime() async throws {
@@ -240,5 +253,12 @@ import Testing
         #expect(outcomes.allSatisfy { $0 == nil || $0 == .connectionLost || $0 == .tooManyPendingCommands })
         try await server.start()
         #expect(await TestEnvironment.eventually { await client.pingSucceeds() })
+    }
+
+    /// Connections Redis has accepted since it started (INFO's total_connections_received).
+    private static func connectionsReceived(by admin: RedisClient) async throws -> Int {
+        let info = try await admin.send(RedisCommand("INFO", "stats")).string ?? ""
+        let line = info.split(whereSeparator: \.isNewline).first { $0.hasPrefix("total_connections_received:") }
+        return try #require(line.flatMap { Int($0.split(separator: ":")[1]) })
     }
 }
