@@ -657,7 +657,7 @@ final class RedisConnection: @unchecked Sendable {
         // A stopped Redis still completes TCP connects: only a reply shows it is back.
         if isSilentSinceStall { return }
         consecutiveFailures = 0
-        // After losses of unanswered connections only an answer shows Redis serves us (didReceive says so).
+        // After refused connections only an answer shows that Redis serves us again (noteReply says so).
         if unprovenLosses > 0 { return }
         if failures == 0 {
             logger.notice("Connected to Redis", metadata: ["redis.endpoint": "\(currentEndpointDescription)"])
