@@ -49,6 +49,8 @@ final class HTTPConnection: @unchecked Sendable {
     /// Unwritten output beyond this stops reading: a client that pipelines without reading its
     /// answers cannot make us buffer without bound.
     private static let maximumPendingOutputBytes = 256 * 1024
+    /// A streamed response's maker is asked for more once no more than this is left unwritten.
+    private static let streamLowWaterBytes = 64 * 1024
     private static let retainedOutputCapacity = 4096
     private static let lingerDuration: UInt64 = 2_000_000_000
     private static let readsPerEvent = 4
@@ -144,6 +146,7 @@ final class HTTPConnection: @unchecked Sendable {
         } while phase != .closed && (needsPump || canParse)
         isPumping = false
         guard phase != .closed else { return }
+        notifyStreamWriter()
         updateReadInterest()
         // The header clock runs only while the head is incomplete and we are reading it; the body
         // clock likewise from the end of the head. Neither is reset by progress.
@@ -227,29 +230,88 @@ final class HTTPConnection: @unchecked Sendable {
     // MARK: Responses
 
     func respond(to sequence: Int, with response: HTTPResponse) {
+        onLoop { self.complete(sequence, with: response) }
+    }
+
+    private func onLoop(_ task: @escaping @Sendable () -> Void) {
         if worker.isCurrent {
-            complete(sequence, with: response)
+            task()
         } else {
-            worker.loop.execute { self.complete(sequence, with: response) }
+            worker.loop.execute(task)
         }
     }
 
     private func complete(_ sequence: Int, with response: HTTPResponse) {
-        let index = sequence - firstSequence
-        guard phase == .open, slots.indices.contains(index), case .awaitingHandler = slots[index].content else { return }
+        guard let index = awaitingSlot(sequence) else { return }
         slots[index].content = .response(response)
         if index == 0 { pump() }
     }
 
+    /// The slot of `sequence` while its handler has not answered.
+    private func awaitingSlot(_ sequence: Int) -> Int? {
+        let index = sequence - firstSequence
+        guard phase == .open, slots.indices.contains(index), case .awaitingHandler = slots[index].content else { return nil }
+        return index
+    }
+
+    func startStream(for sequence: Int, head: HTTPResponse) {
+        onLoop { [self] in
+            guard let index = awaitingSlot(sequence) else { return }
+            slots[index].content = .streaming(HTTPStreamedResponse(head: head))
+            if slots[index].context.version == .http1_0 {
+                // Its body ends only when the connection closes: no request after it can be answered.
+                slots[index].context.keepAlive = false
+                stopsParsing = true
+            }
+            if index == 0 { pump() }
+        }
+    }
+
+    func streamWrite(to sequence: Int, _ part: [UInt8], whenReady: @escaping @Sendable (Bool) -> Void) {
+        onLoop { [self] in
+            guard let index = streamingSlot(sequence), case .streaming(var stream) = slots[index].content else {
+                return worker.loop.execute { whenReady(false) }
+            }
+            slots[index].content = .awaitingHandler  // lets `stream` be changed in place, not copied
+            stream.parts.append(part)
+            stream.whenReady = whenReady
+            slots[index].content = .streaming(stream)
+            if index == 0 { pump() }
+        }
+    }
+
+    func streamEnd(of sequence: Int, _ end: HTTPStreamedResponse.End) {
+        onLoop { [self] in
+            guard let index = streamingSlot(sequence), case .streaming(var stream) = slots[index].content else { return }
+            stream.end = end
+            slots[index].content = .streaming(stream)
+            if index == 0 { pump() }
+        }
+    }
+
+    /// The slot of `sequence` while it streams a body not yet ended.
+    private func streamingSlot(_ sequence: Int) -> Int? {
+        let index = sequence - firstSequence
+        guard phase == .open, slots.indices.contains(index), case .streaming(let stream) = slots[index].content, stream.end == nil
+        else { return nil }
+        return index
+    }
+
     private func renderReadySlots() {
         var rendered = 0
-        while rendered < slots.count && slots[rendered].isReady && !closesAfterOutput {
+        rendering: while rendered < slots.count && slots[rendered].isReady && !closesAfterOutput {
             let slot = slots[rendered]
             switch slot.content {
             case .continueInterim:
                 output += HTTPResponseEncoder.continueResponse
             case .response(let response):
                 HTTPResponseEncoder.append(response, context: slot.context, date: worker.currentDate(), to: &output)
+            case .streaming(var stream):
+                slots[rendered].content = .awaitingHandler  // lets `stream` be changed in place, not copied
+                render(&stream, context: slot.context)
+                slots[rendered].content = .streaming(stream)
+                guard let end = stream.end else { break rendering }
+                if end == .aborted { closesAfterOutput = true }
             case .awaitingHandler:
                 break
             }
@@ -258,11 +320,49 @@ final class HTTPConnection: @unchecked Sendable {
         }
         guard rendered > 0 else { return }
         if closesAfterOutput {
+            failStreamWriters()
             firstSequence += slots.count
             slots.removeAll()
         } else {
             slots.removeFirst(rendered)
             firstSequence += rendered
+        }
+    }
+
+    /// The head once, then the parts sent since, then the last chunk once the body has finished.
+    private func render(_ stream: inout HTTPStreamedResponse, context: HTTPResponseEncoder.Context) {
+        let chunked = context.version != .http1_0
+        if let head = stream.head {
+            stream.head = nil
+            stream.hasBody = HTTPResponseEncoder.appendHead(
+                of: head, framing: chunked ? .chunked : .untilClose, context: context, date: worker.currentDate(), to: &output)
+            stream.parts.insert(head.body, at: 0)
+        }
+        if stream.hasBody && !context.isHead {
+            for part in stream.parts {
+                if chunked { HTTPResponseEncoder.appendChunk(part, to: &output) } else { output += part }
+            }
+            if chunked && stream.end == .finished { output += HTTPResponseEncoder.lastChunk }
+        }
+        stream.parts.removeAll()
+    }
+
+    /// Asks the maker of the streamed response being written for more, once most of it is out.
+    private func notifyStreamWriter() {
+        guard case .streaming(var stream)? = slots.first?.content, stream.head == nil, let whenReady = stream.whenReady,
+            output.count - outputOffset <= Self.streamLowWaterBytes
+        else { return }
+        stream.whenReady = nil
+        slots[0].content = .streaming(stream)
+        // Through the loop, not from here: a maker that writes again at once would recurse.
+        worker.loop.execute { whenReady(true) }
+    }
+
+    /// Tells the makers of streamed responses that will never be written to stop.
+    private func failStreamWriters() {
+        for slot in slots {
+            guard case .streaming(let stream) = slot.content, let whenReady = stream.whenReady else { continue }
+            worker.loop.execute { whenReady(false) }
         }
     }
 
@@ -324,6 +424,7 @@ final class HTTPConnection: @unchecked Sendable {
         timer?.cancel()
         watcher?.stop()
         socket.close()
+        failStreamWriters()
         slots.removeAll()
         output = []
         parser = HTTPRequestParser(limits: limits.parserLimits)

@@ -25,4 +25,17 @@ public struct HTTPResponder: Sendable {
         case .closure(let respond): respond(response)
         }
     }
+
+    /// Answers with `head` (its status and fields, its body the first part) and a body that follows
+    /// in parts through the stream returned: for answers too large to build whole. This answers the
+    /// request as `respond` does; on a connection, the parts are sent in request order as well.
+    public func stream(_ head: HTTPResponse) -> HTTPResponseStream {
+        switch destination {
+        case .connection(let connection, let sequence):
+            connection.startStream(for: sequence, head: head)
+            return HTTPResponseStream(destination: .connection(connection, sequence: sequence))
+        case .closure(let respond):
+            return HTTPResponseStream(destination: .collector(HTTPResponseCollector(head: head, respond: respond)))
+        }
+    }
 }

@@ -10,10 +10,30 @@ enum HTTPResponseEncoder {
 
     static let continueResponse = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
+    /// How the receiver learns where a body ends.
+    enum BodyFraming {
+        case contentLength(Int)
+        /// Parts each preceded by their size, then `lastChunk` (HTTP/1.1).
+        case chunked
+        /// The body ends when the connection closes (HTTP/1.0 has no chunked coding).
+        case untilClose
+    }
+
+    static let lastChunk = Array("0\r\n\r\n".utf8)
+
     static func append(_ response: HTTPResponse, context: Context, date: [UInt8], to output: inout [UInt8]) {
+        output.reserveCapacity(output.count + 160 + response.body.count)
+        let hasBody = appendHead(of: response, framing: .contentLength(response.body.count), context: context, date: date, to: &output)
+        if hasBody && !context.isHead { output += response.body }
+    }
+
+    /// The status line and fields of `response` (its body is not written), framed as `framing`
+    /// says; answers whether the status has a body at all.
+    static func appendHead(
+        of response: HTTPResponse, framing: BodyFraming, context: Context, date: [UInt8], to output: inout [UInt8]
+    ) -> Bool {
         let status = (100...599).contains(response.status.code) ? response.status : .internalServerError
         let hasBody = status.code != 204 && status.code != 304 && status.code >= 200
-        output.reserveCapacity(output.count + 160 + response.body.count)
         output += statusLinePrefix
         appendDecimal(status.code, to: &output)
         output.append(ASCII.space)
@@ -37,9 +57,16 @@ enum HTTPResponseEncoder {
             output += crlf
         }
         if hasBody {
-            output += contentLengthPrefix
-            appendDecimal(response.body.count, to: &output)
-            output += crlf
+            switch framing {
+            case .contentLength(let count):
+                output += contentLengthPrefix
+                appendDecimal(count, to: &output)
+                output += crlf
+            case .chunked:
+                output += transferEncodingChunked
+            case .untilClose:
+                break
+            }
         }
         if !hasDate {
             output += datePrefix
@@ -52,7 +79,16 @@ enum HTTPResponseEncoder {
             output += connectionKeepAlive
         }
         output += crlf
-        if hasBody && !context.isHead { output += response.body }
+        return hasBody
+    }
+
+    /// One part of a chunked body; an empty part is skipped, since it would read as the last chunk.
+    static func appendChunk(_ part: [UInt8], to output: inout [UInt8]) {
+        guard !part.isEmpty else { return }
+        output += Array(String(part.count, radix: 16).utf8)
+        output += crlf
+        output += part
+        output += crlf
     }
 
     private static func isSafe(_ field: HTTPHeaders.Element) -> Bool {
@@ -86,6 +122,7 @@ enum HTTPResponseEncoder {
     private static let separator = Array(": ".utf8)
     private static let contentLengthPrefix = Array("Content-Length: ".utf8)
     private static let datePrefix = Array("Date: ".utf8)
+    private static let transferEncodingChunked = Array("Transfer-Encoding: chunked\r\n".utf8)
     private static let connectionClose = Array("Connection: close\r\n".utf8)
     private static let connectionKeepAlive = Array("Connection: keep-alive\r\n".utf8)
 }

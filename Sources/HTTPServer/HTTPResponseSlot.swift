@@ -4,6 +4,7 @@ struct HTTPResponseSlot {
     enum Content {
         case awaitingHandler
         case response(HTTPResponse)
+        case streaming(HTTPStreamedResponse)
         case continueInterim
     }
 

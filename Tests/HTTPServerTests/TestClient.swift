@@ -91,7 +91,8 @@ final class TestClient {
         return false
     }
 
-    /// One response (Content-Length framed); `isHead` when it answers a HEAD request.
+    /// One response: framed by Content-Length, chunked, or (without either) ended by the server
+    /// closing; `isHead` when it answers a HEAD request.
     func readResponse(isHead: Bool = false) throws -> Response {
         while true {
             if let end = headEnd() {
@@ -106,15 +107,53 @@ final class TestClient {
                     let colon = line.firstIndex(of: ":")!
                     return (String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
                 }
-                let length = isHead || code == 204 || code < 200 ? 0 : Int(headers.first { $0.0.lowercased() == "content-length" }?.1 ?? "0") ?? 0
-                while received.count < end + 4 + length {
-                    guard try fill() else { throw Failure(description: "closed mid-body") }
+                received.removeFirst(end + 4)
+                var response = Response(statusCode: code, headers: headers, body: [])
+                if isHead || code == 204 || code == 304 || code < 200 { return response }
+                if response.header("Transfer-Encoding") == "chunked" {
+                    response.body = try readChunkedBody()
+                } else if let length = response.header("Content-Length").flatMap({ Int($0) }) {
+                    response.body = try take(length)
+                } else {
+                    while try fill() {}
+                    response.body = received
+                    received.removeAll()
                 }
-                let body = Array(received[(end + 4)..<(end + 4 + length)])
-                received.removeFirst(end + 4 + length)
-                return Response(statusCode: code, headers: headers, body: body)
+                return response
             }
             guard try fill() else { throw Failure(description: "closed before a response (\(received.count) bytes)") }
+        }
+    }
+
+    private func take(_ count: Int) throws -> [UInt8] {
+        while received.count < count {
+            guard try fill() else { throw Failure(description: "closed mid-body") }
+        }
+        defer { received.removeFirst(count) }
+        return Array(received[..<count])
+    }
+
+    private func readChunkedBody() throws -> [UInt8] {
+        var body: [UInt8] = []
+        while true {
+            let sizeLine = try readLine()
+            guard let size = Int(sizeLine, radix: 16) else { throw Failure(description: "bad chunk size line \(sizeLine)") }
+            guard size > 0 else {
+                guard try readLine().isEmpty else { throw Failure(description: "trailer fields after the last chunk") }
+                return body
+            }
+            body += try take(size)
+            guard try take(2) == [13, 10] else { throw Failure(description: "chunk without its CRLF") }
+        }
+    }
+
+    private func readLine() throws -> String {
+        while true {
+            if let index = received.firstIndex(of: 10), index > 0, received[index - 1] == 13 {
+                defer { received.removeFirst(index + 1) }
+                return String(decoding: received[..<(index - 1)], as: UTF8.self)
+            }
+            guard try fill() else { throw Failure(description: "closed mid-body") }
         }
     }
 

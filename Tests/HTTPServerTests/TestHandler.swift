@@ -2,11 +2,28 @@ import Dispatch
 import HTTPServer
 
 /// Answers "METHOD path segments query body"; `/delay/N` answers after N ms on another queue,
-/// `/never` does not answer until `release` is called, `/big/N` answers N bytes.
+/// `/never` does not answer until `release` is called, `/big/N` answers N bytes; `/stream/N/SIZE`
+/// streams "start|" then N parts of SIZE bytes (part i all the letter i % 26 from "a"), each made
+/// when the connection is ready for it, and `/stream-abort/N/SIZE` aborts after them.
 final class TestHandler: HTTPHandler, @unchecked Sendable {
-    // @unchecked Sendable: `held` is only touched under `lock` (a serial queue used synchronously).
+    // @unchecked Sendable: `held` and `streams` are only touched under `lock` (a serial queue used
+    // synchronously).
     private let lock = DispatchQueue(label: "test-handler")
     private var held: [HTTPResponder] = []
+    private var streams = StreamRecord()
+
+    struct StreamRecord {
+        /// Parts handed to `write`, over every stream.
+        var partsMade = 0
+        /// Streams whose maker was told the connection has gone.
+        var stopped = 0
+    }
+
+    static let streamOpening = Array("start|".utf8)
+
+    static func streamPart(_ index: Int, size: Int) -> [UInt8] {
+        [UInt8](repeating: UInt8(ascii: "a") + UInt8(index % 26), count: size)
+    }
 
     func handle(_ request: HTTPRequest, responder: HTTPResponder) {
         let query = request.query.pairs.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
@@ -23,10 +40,29 @@ final class TestHandler: HTTPHandler, @unchecked Sendable {
         case "big":
             let count = Int(request.pathSegments.last ?? "") ?? 0
             responder.respond(HTTPResponse(status: .ok, body: [UInt8](repeating: UInt8(ascii: "x"), count: count)))
+        case "stream", "stream-abort":
+            let numbers = request.pathSegments.dropFirst().compactMap { Int($0) }
+            let stream = responder.stream(HTTPResponse(
+                status: .ok, headers: HTTPHeaders([("Content-Type", "text/plain")]), body: Self.streamOpening))
+            makePart(1, of: numbers.first ?? 0, size: numbers.last ?? 0, aborts: request.pathSegments.first == "stream-abort", stream)
         default:
             responder.respond(response)
         }
     }
+
+    private func makePart(_ index: Int, of count: Int, size: Int, aborts: Bool, _ stream: HTTPResponseStream) {
+        guard index <= count else { return aborts ? stream.abort() : stream.finish() }
+        lock.sync { streams.partsMade += 1 }
+        stream.write(Self.streamPart(index, size: size)) { ready in
+            if ready {
+                self.makePart(index + 1, of: count, size: size, aborts: aborts, stream)
+            } else {
+                self.lock.sync { self.streams.stopped += 1 }
+            }
+        }
+    }
+
+    var streamRecord: StreamRecord { lock.sync { streams } }
 
     var heldCount: Int { lock.sync { held.count } }
 
