@@ -34,12 +34,34 @@ struct Reply: Sendable {
         response.headers.add(name: RequestIDs.headerName, value: requestID)
         // Counted and logged before the answer leaves: the answer may be written at once on this
         // thread, and a client that has it may read the metrics or the log next.
-        let elapsed = ContinuousClock.now - start
-        metrics.recordRequest(route: route, status: response.status.code, duration: elapsed)
-        if let access {
-            access.log.record(
-                method: access.method, path: access.path, status: response.status.code, elapsed: elapsed, requestID: requestID)
-        }
+        record(status: response.status)
         responder.respond(response)
+    }
+
+    /// A 200 JSON answer whose body follows in parts; end it with `finish(_:)` or `abort(_:)`.
+    func startStream() -> HTTPResponseStream {
+        var headers = Self.jsonHeaders
+        headers.add(name: RequestIDs.headerName, value: requestID)
+        return responder.stream(HTTPResponse(status: .ok, headers: headers))
+    }
+
+    /// Counted and logged when the whole body has been handed over, as `send` does.
+    func finish(_ stream: HTTPResponseStream) {
+        record(status: .ok)
+        stream.finish()
+    }
+
+    /// Counted as the 200 the client was told, though its body is cut short.
+    func abort(_ stream: HTTPResponseStream) {
+        record(status: .ok)
+        stream.abort()
+    }
+
+    private func record(status: HTTPStatus) {
+        let elapsed = ContinuousClock.now - start
+        metrics.recordRequest(route: route, status: status.code, duration: elapsed)
+        if let access {
+            access.log.record(method: access.method, path: access.path, status: status.code, elapsed: elapsed, requestID: requestID)
+        }
     }
 }

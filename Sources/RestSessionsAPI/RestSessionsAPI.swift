@@ -195,21 +195,13 @@ public final class RestSessionsAPI: HTTPHandler {
         }
     }
 
-    /// soapp and soid: each batch is rendered as it comes and let go, so the service holds a large
-    /// listing as JSON text only, never as all its sessions at once.
+    /// soapp and soid: each batch is rendered as it comes and let go (see ListingResponse).
     private func answerListing(
         reply: Reply,
-        list: (@escaping @Sendable ([Session]) -> Void, @escaping @Sendable (Result<Void, SessionStoreError>) -> Void) -> Void
+        list: (@escaping SessionStore.ListingBatchHandler, @escaping @Sendable (Result<Void, SessionStoreError>) -> Void) -> Void
     ) {
-        let body = PthreadLock(ResponseBody.sessionsOpening)
-        list({ batch in body.withLock { ResponseBody.append(sessions: batch, to: &$0) } }) { result in
-            self.answer(result, reply: reply) {
-                body.withLock { bytes in
-                    ResponseBody.closeSessions(&bytes)
-                    return bytes
-                }
-            }
-        }
+        let response = ListingResponse(api: self, reply: reply)
+        list({ batch, goOn in response.add(batch, goOn: goOn) }) { result in response.end(result) }
     }
 
     private func answer<Value>(_ result: Result<Value, SessionStoreError>, reply: Reply, render: (Value) -> [UInt8]) {
@@ -230,11 +222,14 @@ public final class RestSessionsAPI: HTTPHandler {
         } else if error.isRedisUnavailable {
             reply.error(.redisUnavailable)
         } else {
-            logFailure("request failed", cause: error.message, metadata: [
-                "route": "\(reply.route.label)", "request-id": "\(reply.requestID)",
-            ])
+            logFailure("request failed", of: reply, cause: error.message)
             reply.error(.internalError)
         }
+    }
+
+    /// As `logFailure(_:cause:metadata:)`, the line naming the request's route and id.
+    func logFailure(_ text: Logger.Message, of reply: Reply, cause: String) {
+        logFailure(text, cause: cause, metadata: ["route": "\(reply.route.label)", "request-id": "\(reply.requestID)"])
     }
 
     /// An error line `text` for `cause`: the first at once, then at most one per interval, each with

@@ -5,17 +5,18 @@ import RedisClient
 /// batch. Each batch is atomic, the whole listing is not: a session that changes between batches
 /// is listed as the batch that reads it finds it (the reference's listing is not atomic either).
 /// Each batch goes to `eachBatch` as it comes and is not kept: a listing of a million sessions
-/// never sits in memory as sessions.
+/// never sits in memory as sessions. The next batch is asked for only once `eachBatch` says so, so
+/// a consumer that sends the listing on as it comes is never handed more than it can pass on.
 final class BatchedListing: Sendable {
     private let store: SessionStore
     private let script: RedisScript
     /// The script's arguments before the cursor, the batch size last among them.
     private let arguments: [String]
-    private let eachBatch: @Sendable ([Session]) -> Void
+    private let eachBatch: SessionStore.ListingBatchHandler
     private let completion: @Sendable (Result<Void, SessionStoreError>) -> Void
 
     init(
-        store: SessionStore, script: RedisScript, arguments: [String], eachBatch: @escaping @Sendable ([Session]) -> Void,
+        store: SessionStore, script: RedisScript, arguments: [String], eachBatch: @escaping SessionStore.ListingBatchHandler,
         completion: @escaping @Sendable (Result<Void, SessionStoreError>) -> Void
     ) {
         self.store = store
@@ -30,11 +31,13 @@ final class BatchedListing: Sendable {
         store.evaluate(script, arguments + cursor, completion: { result in
             switch result {
             case .success(let batch):
-                self.eachBatch(batch.sessions)
-                if let next = batch.cursor {
-                    self.run(from: next)
-                } else {
-                    self.completion(.success(()))
+                self.eachBatch(batch.sessions) { goesOn in
+                    guard goesOn else { return }
+                    if let next = batch.cursor {
+                        self.run(from: next)
+                    } else {
+                        self.completion(.success(()))
+                    }
                 }
             case .failure(let error):
                 self.completion(.failure(error))

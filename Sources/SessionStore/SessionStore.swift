@@ -148,12 +148,17 @@ public final class SessionStore: Sendable {
         }
     }
 
-    /// soapp handed over batch by batch, in order, as Redis answers them (one call for a page), then
-    /// `completion`: what the API renders as it comes, so a large app's listing is never held as
-    /// sessions all at once.
+    /// Receives one batch of a listing and answers `goOn(true)` when it wants the next (at once or
+    /// later), or `goOn(false)` to end the listing there, after which nothing more is called, the
+    /// listing's completion included.
+    public typealias ListingBatchHandler = @Sendable (_ batch: [Session], _ goOn: @escaping @Sendable (Bool) -> Void) -> Void
+
+    /// soapp handed over batch by batch, in order, as Redis answers them and `eachBatch` asks for
+    /// them (one batch for a page), then `completion`: what the API sends on as it comes, so a large
+    /// app's listing is never held as sessions all at once.
     public func sessionsOfApp(
         app: String, dt: String?, limit: String? = nil, offset: String? = nil,
-        eachBatch: @escaping @Sendable ([Session]) -> Void, completion: @escaping @Sendable (Result<Void, SessionStoreError>) -> Void
+        eachBatch: @escaping ListingBatchHandler, completion: @escaping @Sendable (Result<Void, SessionStoreError>) -> Void
     ) {
         list(SessionScripts.sessionsOfAppBatch, paged: SessionScripts.sessionsOfAppPage, limit: limit, offset: offset,
              eachBatch: eachBatch, completion: completion) { () throws(SessionStoreError) in try windowArguments(app: app, dt: dt) }
@@ -173,7 +178,7 @@ public final class SessionStore: Sendable {
     /// soid batch by batch (see the soapp form).
     public func sessionsOfId(
         app: String, id: String, limit: String? = nil, offset: String? = nil,
-        eachBatch: @escaping @Sendable ([Session]) -> Void, completion: @escaping @Sendable (Result<Void, SessionStoreError>) -> Void
+        eachBatch: @escaping ListingBatchHandler, completion: @escaping @Sendable (Result<Void, SessionStoreError>) -> Void
     ) {
         list(SessionScripts.sessionsOfIdBatch, paged: SessionScripts.sessionsOfIdPage, limit: limit, offset: offset,
              eachBatch: eachBatch, completion: completion) { () throws(SessionStoreError) in try idArguments(app: app, id: id) }
@@ -182,10 +187,13 @@ public final class SessionStore: Sendable {
     /// A listing's batches gathered into one array.
     private func collecting(
         _ completion: @escaping @Sendable (Result<[Session], SessionStoreError>) -> Void,
-        list: (@escaping @Sendable ([Session]) -> Void, @escaping @Sendable (Result<Void, SessionStoreError>) -> Void) -> Void
+        list: (@escaping ListingBatchHandler, @escaping @Sendable (Result<Void, SessionStoreError>) -> Void) -> Void
     ) {
         let sessions = PthreadLock<[Session]>([])
-        list({ batch in sessions.withLock { $0.append(contentsOf: batch) } }) { result in
+        list({ batch, goOn in
+            sessions.withLock { $0.append(contentsOf: batch) }
+            goOn(true)
+        }) { result in
             completion(result.map { sessions.withLock { $0 } })
         }
     }
@@ -195,7 +203,7 @@ public final class SessionStore: Sendable {
     /// listing's arguments).
     private func list(
         _ batchScript: RedisScript, paged pagedScript: RedisScript, limit: String?, offset: String?,
-        eachBatch: @escaping @Sendable ([Session]) -> Void, completion: @escaping @Sendable (Result<Void, SessionStoreError>) -> Void,
+        eachBatch: @escaping ListingBatchHandler, completion: @escaping @Sendable (Result<Void, SessionStoreError>) -> Void,
         validate: () throws(SessionStoreError) -> [String]
     ) {
         let arguments: [String]
@@ -208,7 +216,10 @@ public final class SessionStore: Sendable {
         }
         if let page {
             evaluate(pagedScript, arguments + page.arguments, completion: { result in
-                completion(result.map { sessions in eachBatch(sessions) })
+                switch result {
+                case .success(let sessions): eachBatch(sessions) { goesOn in if goesOn { completion(.success(())) } }
+                case .failure(let error): completion(.failure(error))
+                }
             }, decode: SessionReplyDecoder.sessions)
         } else {
             let batch = [String(configuration.listingBatchSize)]

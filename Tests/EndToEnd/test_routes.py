@@ -1,9 +1,13 @@
 """Every route's success cases, the session object's exact text, and the Redis layout behind it."""
+import http.client
 import json
 import re
+import subprocess
 
-from api import (age_session, create, expect_json, expect_session, get, kill, one_of, segment,
-                 set_data, since, timed, until)
+import pytest
+
+from api import (age_session, create, expect_error, expect_json, expect_session, get, kill, one_of,
+                 segment, set_data, since, timed, until)
 
 
 def test_create_then_get_returns_the_session_in_contract_order(service, app):
@@ -215,6 +219,50 @@ def test_soapp_lists_recent_sessions_most_recent_first_without_tokens(service, a
     assert older not in response.text and newer not in response.text
     listing = expect_json(service.request("GET", f"/{app}/soapp?dt=30"), 200)
     assert [entry["id"] for entry in listing["sessions"]] == ["second"]
+
+
+def create_many(service, app, count):
+    """count sessions of 50 ids, each with about 140 bytes of JSON in a listing; their tokens."""
+    padding = "x" * 60
+    return [create(service, app, f"user{n % 50}", body=f'{{"n":{n},"pad":"{padding}"}}') for n in range(count)]
+
+
+def test_a_large_listing_is_sent_chunked_and_matches_its_pages(service, app):
+    create_many(service, app, 700)  # about 98 KB of JSON, over the 64 KiB answered whole
+    whole = service.request("GET", f"/{app}/soapp?dt=600")
+    assert whole.status == 200 and whole.headers["Transfer-Encoding"] == "chunked", whole.headers
+    assert "Content-Length" not in whole.headers and whole.headers["Content-Type"] == "application/json; charset=utf-8"
+    listed = json.loads(whole.body)["sessions"]
+    assert sorted(entry["d"]["n"] for entry in listed) == list(range(700))
+    paged = expect_json(service.request("GET", f"/{app}/soapp?dt=600&limit=1000"), 200)["sessions"]
+    assert sorted(entry["d"]["n"] for entry in paged) == list(range(700))
+    # curl over HTTP/1.0, which has no chunked coding: the body ends with the connection.
+    finished = subprocess.run(["curl", "-sS", "--fail", "--http1.0", "-D", "-", "--max-time", "10",
+                               f"http://127.0.0.1:{service.port}/{app}/soapp?dt=600"],
+                              capture_output=True, timeout=20)
+    assert finished.returncode == 0, finished.stderr
+    head, _, body = finished.stdout.decode().partition("\r\n\r\n")
+    assert "Connection: close" in head and "Transfer-Encoding" not in head and "Content-Length" not in head, head
+    assert len(json.loads(body)["sessions"]) == 700
+    # A listing under the threshold keeps its Content-Length.
+    small = service.request("GET", f"/{app}/soid/user1")
+    assert int(small.headers["Content-Length"]) == len(small.body) and len(json.loads(small.body)["sessions"]) == 14
+
+
+def test_a_listing_that_fails_after_its_first_part_is_cut_short(service, app, redis):
+    tokens = create_many(service, app, 700)
+    # Listed last (least recent), so its batch fails after more than 64 KiB were sent.
+    age_session(redis, service.namespace, app, tokens[0], "user0", 100)
+    redis.command("HSET", f"{service.namespace}:{app}:{tokens[0]}", "d", "not json")
+    with pytest.raises(http.client.IncompleteRead):
+        service.request("GET", f"/{app}/soapp?dt=600")
+    finished = subprocess.run(["curl", "-sS", "-o", "/dev/null", "--max-time", "10",
+                               f"http://127.0.0.1:{service.port}/{app}/soapp?dt=600"],
+                              capture_output=True, text=True, timeout=20)
+    assert finished.returncode == 18, finished.stderr  # CURLE_PARTIAL_FILE: curl sees the cut too
+    # Failing before the threshold, the listing is answered with its error status as before.
+    expect_error(service.request("GET", f"/{app}/soid/user0"), 500, "internalError")
+    assert service.request("GET", f"/{app}/soid/user1").status == 200, "the service goes on"
 
 
 def test_soid_killsoid_and_killall(service, app):
