@@ -24,7 +24,7 @@ import Testing
         #expect(onLoop.withLock { $0.allSatisfy { $0 } })
     }
 
-    @Test func workDeferredToTheEndOfAPassRunsAfterTheTasksOfThatPass() async {
+    @Test func workDeferredToTheEndOfAPassRunsAfterTheTasksOfThatPass() async throws {
         let group = EventLoopGroup(count: 1, name: "defer")
         defer { group.shutdown() }
         let loop = group.loops[0]
@@ -35,8 +35,8 @@ import Testing
             loop.deferToEndOfPass { steps.withLock { $0.append("deferred again") } }
             loop.execute { steps.withLock { $0.append("queued from the loop") } }
         }
-        try? await Task.sleep(for: .milliseconds(50))
-        loop.sync {}
+        // Waits for the whole pass (a sync task could run in the same pass, before its end).
+        try await eventually { steps.withLock { $0.count } == 4 }
         #expect(steps.withLock { $0 } == ["task", "queued from the loop", "deferred", "deferred again"])
     }
 
@@ -44,9 +44,16 @@ import Testing
         let group = EventLoopGroup(count: 1, name: "stop")
         let loop = group.loops[0]
         let ran = PthreadLock<[String]>([])
+        // The loop lets go of a pending timer's owner only once its thread has ended: the sign
+        // that the loop has stopped, however long a loaded machine takes to get there.
+        let released = PthreadLock<[String]>([])
+        loop.sync {
+            let owner = LoopUser(loop: loop, name: "stopped", released: released)
+            loop.makeTimer { _ = owner }.schedule(at: .max)
+        }
         loop.execute { ran.withLock { $0.append("before") } }
         group.shutdown()
-        try await Task.sleep(for: .milliseconds(50))
+        try await eventually { released.withLock { $0 } == ["stopped"] }
         loop.execute { ran.withLock { $0.append("after") } }
         loop.schedule(after: 0) { ran.withLock { $0.append("timer after") } }
         try await Task.sleep(for: .milliseconds(50))
@@ -225,8 +232,10 @@ import Testing
         return (descriptors[0], descriptors[1])
     }
 
+    /// Waits for `condition` up to 30 s: a bound on waiting for the loop, generous for a loaded machine.
     private func eventually(_ condition: () -> Bool) async throws {
-        for _ in 0..<500 where !condition() {
+        let end = ContinuousClock.now + .seconds(30)
+        while !condition() && ContinuousClock.now < end {
             try await Task.sleep(for: .milliseconds(10))
         }
         #expect(condition())
