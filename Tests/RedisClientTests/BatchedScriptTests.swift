@@ -127,7 +127,9 @@ import Testing
 
     /// A batch's calls count towards the write every few commands (HiredisContext.commandQueued):
     /// a full batch of 16 reaches Redis while the pass that made it is still running. The pass
-    /// blocks its loop until another client, on loops of its own, sees the 16 words in the list.
+    /// blocks its loop until another client, on loops of its own, sees the 16 words in the list
+    /// (30 s at most: a bound a stalled or loaded machine cannot outlast, which only a batch left
+    /// for the end of the pass waits out).
     @Test func aFullBatchIsWrittenBeforeItsPassEnds() async throws {
         let (client, loops, key) = try await Self.setUp()
         defer { client.close(); loops.shutdown() }
@@ -140,7 +142,7 @@ import Testing
         let seenDuringThePass = await withCheckedContinuation { continuation in
             loops.loops[0].execute {
                 for word in words { client.evaluate(script, arguments: [word]) { _ in } }
-                continuation.resume(returning: Self.waitForLength(16, of: key, by: watcher, upTo: .seconds(5)))
+                continuation.resume(returning: Self.waitForLength(16, of: key, by: watcher, upTo: .seconds(30)))
             }
         }
         #expect(seenDuringThePass)

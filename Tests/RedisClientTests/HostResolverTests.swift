@@ -46,9 +46,11 @@ import Testing
 
     }
 
-    /// A reconnect's host lookup runs off the loop: while a lookup that takes two seconds is under
-    /// way, the connection's loop still runs other work at once (were the lookup on the loop, the
-    /// task below would only run after it), and the connection is ready again once it answers.
+    /// A reconnect's host lookup runs off the loop: while a lookup is under way, the connection's
+    /// loop still runs other work (were the lookup on the loop, the task below would only run
+    /// after it), and the connection is ready again once it answers. The lookups wait until the
+    /// test has seen the loop free (30 s at most, which only a lookup on the loop waits out), not
+    /// for a fixed time that a stalled test process could outlast.
     @Test func aSlowHostLookupLeavesTheLoopFree() async throws {
         let server = try TestRedisServer()
         try await server.start()
@@ -56,9 +58,12 @@ import Testing
         let loops = EventLoopGroup(count: 1, name: "slow-lookup")
         defer { loops.shutdown() }
         let lookups = PthreadLock<(started: Int, finished: Int)>((0, 0))
+        let answerLookups = PthreadLock(false)
+        defer { answerLookups.withLock { $0 = true } }
         let slowResolver = HostResolver { host in
             lookups.withLock { $0.started += 1 }
-            usleep(2_000_000)
+            let end = ContinuousClock.now + .seconds(30)
+            while !answerLookups.withLock({ $0 }) && ContinuousClock.now < end { usleep(10_000) }
             lookups.withLock { $0.finished += 1 }
             return .success(["127.0.0.1"])
         }
@@ -77,6 +82,7 @@ import Testing
         let finishedBeforeTheTask = loops.loops[0].sync { lookups.withLock { $0.finished } }
         #expect(finishedBeforeTheTask < lookups.withLock { $0.started }, "the loop waited for the host lookup")
 
+        answerLookups.withLock { $0 = true }
         try await server.start()
         #expect(await TestEnvironment.eventually { connection.isReady }, "reconnected after the slow lookup")
         #expect(lookups.withLock { $0.finished } >= 1)
