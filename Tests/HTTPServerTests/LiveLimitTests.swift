@@ -110,15 +110,23 @@ import Testing
     }
 
     /// 16 MiB read at 64 KiB per 10 ms at most takes longer than the idle timeout, while each write
-    /// makes progress well within it.
+    /// makes progress well within it. A client that stops reading for the idle timeout is rightly
+    /// cut, so an attempt cut after the test process was stalled or starved (a quarter of the
+    /// timeout or more between two reads) proves nothing and is made again, twice at most.
     @Test func aLargeAnswerReadSteadilyIsWrittenWholePastTheIdleTimeout() async throws {
         let size = 16 << 20
-        let started = ContinuousClock.now
-        let (live, client) = try largeAnswer(size: size, idleTimeout: .seconds(1))
-        let received = try client.readUntilEndOfFile(pausingForMicroseconds: 10000)
-        #expect(received > size, "the whole body and its head")
-        #expect(ContinuousClock.now - started > .seconds(1), "the write outlasted the idle timeout")
-        await live.stop()
+        let idleTimeout = Duration.seconds(1)
+        for attempt in 1...3 {
+            let started = ContinuousClock.now
+            let (live, client) = try largeAnswer(size: size, idleTimeout: idleTimeout)
+            let (received, longestGap) = try client.readUntilEndOfFile(pausingForMicroseconds: 10000)
+            let elapsed = ContinuousClock.now - started
+            await live.stop()
+            if received <= size && longestGap >= idleTimeout / 4 && attempt < 3 { continue }
+            #expect(received > size, "the whole body and its head (at most \(longestGap) between two reads)")
+            #expect(elapsed > idleTimeout, "the write outlasted the idle timeout")
+            return
+        }
     }
 
     @Test func aLargeAnswerTheClientDoesNotReadIsCutAtTheIdleTimeout() async throws {

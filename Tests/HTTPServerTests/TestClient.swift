@@ -180,16 +180,22 @@ final class TestClient {
         }
     }
 
-    /// Reads until the server closes, pausing after each read: how many bytes came.
-    func readUntilEndOfFile(pausingForMicroseconds pause: UInt32) throws -> Int {
+    /// Reads until the server closes, pausing after each read: how many bytes came, and the longest
+    /// time from one read to the next (far more than the pause when the test process was stalled).
+    func readUntilEndOfFile(pausingForMicroseconds pause: UInt32) throws -> (bytes: Int, longestGap: Duration) {
         var total = received.count
         received.removeAll()
+        var lastRead = ContinuousClock.now
+        var longestGap = Duration.zero
         while try fill() {
+            let now = ContinuousClock.now
+            longestGap = max(longestGap, now - lastRead)
+            lastRead = now
             total += received.count
             received.removeAll()
             usleep(pause)
         }
-        return total
+        return (total, longestGap)
     }
 
     func shutdownWriting() {
