@@ -11,7 +11,7 @@ import pytest
 from api import create, create_target, expect_error, expect_json
 from conftest import random_app
 from processes import (
-    STARTUP_DEADLINE_SECONDS, RedisServer, binary_path, free_port, http_request, service_environment, wait_until)
+    EVENT_DEADLINE_SECONDS, STARTUP_DEADLINE_SECONDS, RedisServer, binary_path, free_port, http_request, service_environment, wait_until)
 from resp import RespClient
 
 # (file key, flag, env, invalid values, words the message must show about what is allowed)
@@ -222,11 +222,18 @@ def test_redis_user_password_and_database_reach_a_protected_redis(launcher, tmp_
                 stats = admin.command("INFO", "stats")
                 return int(re.search(r"total_connections_received:(\d+)", stats).group(1))
             before = connections_received()
-            deadline = time.monotonic() + 2
-            while time.monotonic() < deadline:
+            # Two seconds at least; longer on a loaded machine (a stalled service), until the drops
+            # have happened. The longer watch ends at the first reconnect, so the bound stays 16.
+            started = time.monotonic()
+            reconnects = 0
+            while True:
                 expect_error(unauthenticated.request("GET", f"/{app}/get/{'A' * 64}"), 503, "redisUnavailable")
-            reconnects = connections_received() - before
-        assert 1 <= reconnects <= 16, reconnects
+                elapsed = time.monotonic() - started
+                if elapsed >= 2:
+                    reconnects = connections_received() - before
+                    if reconnects >= 1 or elapsed >= EVENT_DEADLINE_SECONDS:
+                        break
+        assert 1 <= reconnects <= 16, f"{reconnects} reconnects in {elapsed:.1f} s"
         log = unauthenticated.log
         assert log.count("Lost the connection") == 1, log
         assert log.count("refused to preload") == 1, log

@@ -3,7 +3,7 @@ again once descriptors are free."""
 import socket
 import time
 
-from processes import wait_until
+from processes import EVENT_DEADLINE_SECONDS, wait_until
 
 # Enough for the process's own descriptors (loops, eventfds, Redis, the listener, logs) and a few clients.
 OPEN_FILES = 48
@@ -20,7 +20,7 @@ def test_running_out_of_descriptors_pauses_accepting_without_spinning(launcher):
     clients = [socket.create_connection(("127.0.0.1", service.port)) for _ in range(IDLE_CLIENTS)]
     try:
         # The kernel completes every handshake; the service accepts until accept says EMFILE.
-        wait_until(lambda: "out of resources" in service.log, 10, "the accept back-off warning")
+        wait_until(lambda: "out of resources" in service.log, EVENT_DEADLINE_SECONDS, "the accept back-off warning")
         assert service.process.poll() is None, service.log
         assert f"open file limit {OPEN_FILES} is below maxConnections (10000)" in service.log, "said at start-up"
 
@@ -38,4 +38,4 @@ def test_running_out_of_descriptors_pauses_accepting_without_spinning(launcher):
             return service.request("GET", "/ping", timeout=2).status == 200
         except OSError:
             return False
-    wait_until(answers, 15, "an answer once descriptors are free again")
+    wait_until(answers, EVENT_DEADLINE_SECONDS, "an answer once descriptors are free again")

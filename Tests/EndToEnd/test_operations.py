@@ -3,7 +3,7 @@ import json
 import re
 
 from api import age_session, create, expect_error, expect_json, get, kill, ready_answer, set_data, since, timed
-from processes import EVENT_DEADLINE_SECONDS, free_port, wait_until
+from processes import EVENT_DEADLINE_SECONDS, QUICK_ANSWER_SECONDS, free_port, wait_until
 from resp import RespClient
 from test_configuration import run_to_exit
 
@@ -115,7 +115,7 @@ def test_health_and_ready_while_redis_answers(service):
 def test_ready_is_503_while_redis_is_away_but_health_stays_200(launcher):
     service = launcher.start(redis_port=free_port())
     expect_json(service.request("GET", "/health"), 200, '{"status":"ok"}')
-    expect_json(service.request("GET", "/ready", timeout=5), 503, '{"status":"unavailable"}')
+    expect_json(service.request("GET", "/ready", timeout=QUICK_ANSWER_SECONDS), 503, '{"status":"unavailable"}')
 
 
 def test_metrics_count_requests_sessions_and_unknown_tokens(launcher, app):
@@ -156,7 +156,7 @@ def test_metrics_count_wiped_sessions_and_redis_failures(launcher, redis, app):
     wait_until(lambda: metric_value(wiping.request("GET", "/metrics").text, "rest_sessions_sessions_wiped_total") == 1,
                EVENT_DEADLINE_SECONDS, "the wipe to be counted")
     away = launcher.start(redis_port=free_port())
-    expect_error(away.request("GET", "/ping", timeout=5), 503, "redisUnavailable")
+    expect_error(away.request("GET", "/ping", timeout=QUICK_ANSWER_SECONDS), 503, "redisUnavailable")
     text = away.request("GET", "/metrics").text
     assert metric_value(text, "rest_sessions_redis_errors_total", kind="not_connected") >= 1, text
 

@@ -3,7 +3,7 @@ Redis still loading its data set, and a Redis out of memory."""
 import re
 
 from api import age_session, create, expect_error, expect_json, get, kill, set_data
-from processes import EVENT_DEADLINE_SECONDS, free_port, wait_until
+from processes import EVENT_DEADLINE_SECONDS, QUICK_ANSWER_SECONDS, free_port, wait_until
 from resp import RedisReplyError, RespClient
 from test_operations import metric_value
 
@@ -17,7 +17,7 @@ LOOPS = 2
 
 
 def expect_unavailable_everywhere(service, app, token):
-    quick = 5  # a Redis that is away must fail fast: well within the client's patience
+    quick = QUICK_ANSWER_SECONDS  # a Redis that is away must fail fast: well within the service's deadline
     for method, target, body in (("PUT", f"/{app}/create/u1?ip=1", None), ("GET", f"/{app}/get/{token}", None),
                                  ("POST", f"/{app}/set/{token}", '{"a":1}'), ("DELETE", f"/{app}/kill/{token}", None),
                                  ("GET", f"/{app}/activity?dt=60", None), ("GET", f"/{app}/soapp?dt=60", None),
@@ -36,7 +36,7 @@ def test_redis_going_away_gives_503_and_the_service_recovers_without_restart(lau
     service = launcher.start(redis_port=server.port)
     token = create(service, app)
     server.kill()
-    first = service.request("GET", f"/{app}/get/{token}", timeout=5)
+    first = service.request("GET", f"/{app}/get/{token}", timeout=QUICK_ANSWER_SECONDS)
     expect_error(first, 503, "redisUnavailable")
     expect_unavailable_everywhere(service, app, token)
 
