@@ -98,7 +98,12 @@ import Testing
         func marks() async throws -> [Int?] {
             [try await fixture.score("\(app):_users", "u1"), try await fixture.score("SESSIONS", "\(app):\(token):u1")]
         }
-        for _ in 0..<5 {
+        // Five tries at least, then more until 30 s have passed: a stall or a busy spell of the
+        // machine spoils the tries it overlaps, not the ones after it.
+        let giveUp = ContinuousClock.now + .seconds(30)
+        var tries = 0
+        while tries < 5 || ContinuousClock.now < giveUp {
+            tries += 1
             // Begin at the start of one of Redis's seconds, so all that follows fits in it.
             let current = try await fixture.now()
             var now = current
@@ -125,7 +130,7 @@ import Testing
             #expect(try await fixture.hash(token)["la"] == String(la))
             return
         }
-        Issue.record("no four touches within one second in five tries")
+        Issue.record("no four touches within one second in \(tries) tries")
     }
 
     @Test func validWhileIdleIsAtMostTTL() async throws {
