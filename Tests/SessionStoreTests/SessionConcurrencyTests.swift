@@ -95,27 +95,29 @@ import Testing
     }
 
     @Test func aFailedWipeIsTriedAgainSoonNotAnIntervalLater() async throws {
-        // A server of its own: maxmemory acts on the whole server.
+        // A server of its own: the ACL change acts on every client of the default user.
         let server = try PrivateRedisServer()
         defer { withExtendedLifetime(server) {} }
         let fixture = try await StoreFixture(wipeInterval: 600, url: server.url, wipeRetryDelay: .milliseconds(200))
         let token = try await fixture.create(ttl: "10")
         try await fixture.age(token, by: 20)
-        // Every write refused (OOM), the wipe's lock first: the first wipe fails.
-        try await fixture.command("CONFIG", "SET", "maxmemory", "1")
+        // The wipe's lock (a SET) denied: an error that is no refusal of Redis's state (as OOM is,
+        // under which the wipe goes on unlocked), so the wipe fails.
+        try await fixture.command("ACL", "SETUSER", "default", "-set")
         fixture.store.start()
         defer { fixture.store.stop() }
-        #expect(try await eventually { try await Self.refusedWrites(fixture) > 0 })
-        try await fixture.command("CONFIG", "SET", "maxmemory", "0")
+        #expect(try await eventually { try await Self.deniedCommands(fixture) > 0 })
+        #expect(try await fixture.hash(token) != [:], "the failed wipe removed nothing")
+        try await fixture.command("ACL", "SETUSER", "default", "+set")
         // The next wipe comes after the retry delay (200 ms, doubled per failure meanwhile), long
         // before the interval; 8 s also rules out the default delay of 10 s being used instead.
         #expect(try await eventually(within: .seconds(8)) { try await fixture.hash(token) == [:] })
     }
 
-    private static func refusedWrites(_ fixture: StoreFixture) async throws -> Int {
+    private static func deniedCommands(_ fixture: StoreFixture) async throws -> Int {
         let stats = try await fixture.command("INFO", "errorstats").string ?? ""
-        guard let line = stats.split(separator: "\r\n").first(where: { $0.hasPrefix("errorstat_OOM:count=") }) else { return 0 }
-        return Int(line.dropFirst("errorstat_OOM:count=".count)) ?? 0
+        guard let line = stats.split(separator: "\r\n").first(where: { $0.hasPrefix("errorstat_NOPERM:count=") }) else { return 0 }
+        return Int(line.dropFirst("errorstat_NOPERM:count=".count)) ?? 0
     }
 
     @Test func startedStoreWipesOnItsTimer() async throws {
