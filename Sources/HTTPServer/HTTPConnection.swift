@@ -230,9 +230,15 @@ final class HTTPConnection: @unchecked Sendable {
     // MARK: Responses
 
     func respond(to sequence: Int, with response: HTTPResponse) {
-        onLoop { self.complete(sequence, with: response) }
+        // Not through onLoop: on the loop, as most answers are, that would cost a closure each.
+        if worker.isCurrent {
+            complete(sequence, with: response)
+        } else {
+            worker.loop.execute { self.complete(sequence, with: response) }
+        }
     }
 
+    /// For the rarer calls of streamed responses.
     private func onLoop(_ task: @escaping @Sendable () -> Void) {
         if worker.isCurrent {
             task()
