@@ -93,8 +93,8 @@ def soapp(service, redis, scripts, dt, repeats, log_batches=False):
         "sessions_answered": body.count(b'"id":'),
         "answer_bytes": len(body),
         "median_ms": round(statistics.median(timings) * 1000, 1),
-        # The service's high-water mark so far (sizes grow, so mostly this listing's): the answer is
-        # built whole in memory.
+        # The service's high-water mark so far (sizes grow, so mostly this listing's): a listing past
+        # 64 KiB is streamed, so this stays near the service's size whatever the answer's.
         "service_peak_rss_mib": round(lib.rss_kib(service.process.pid, "VmHWM") / 1024, 1),
         **longest_blocking(redis, scripts),
     }
