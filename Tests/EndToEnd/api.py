@@ -28,6 +28,14 @@ def create(service, app, user_id="user1", ip="10.0.0.7", ttl=None, body=None):
     return payload["token"]
 
 
+def create_many(service, app, count, ids=50):
+    """count sessions of user0 ... user{ids-1}, each with about 140 bytes of JSON in a listing; their
+    tokens, oldest first. 700 of them make a listing of about 98 KB, which the service streams (past
+    64 KiB)."""
+    padding = "x" * 60
+    return [create(service, app, f"user{n % ids}", body=f'{{"n":{n},"pad":"{padding}"}}') for n in range(count)]
+
+
 def get(service, app, token):
     return service.request("GET", f"/{app}/get/{token}")
 

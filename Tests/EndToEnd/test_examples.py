@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from api import create_target, expect_json
+from api import create_many, create_target, expect_json
 from processes import REPOSITORY
 
 EXAMPLES = REPOSITORY / "examples"
@@ -51,6 +51,27 @@ def test_php_python_and_java_share_one_session(service, app):
     assert gone == "{}", f"PHP still sees the killed session: {gone}"
     ended, _ = run_client(service, "python", "kill", app, token)
     assert json.loads(ended) == {"kill": 0}, f"Python kill of a gone session: {ended}"
+
+
+def test_clients_read_a_large_listing_whole_and_report_one_cut_short(service, app, redis):
+    create_many(service, app, 700, ids=1)  # about 98 KB of JSON: streamed, chunked
+    for language in CLIENTS:
+        listed, _ = run_client(service, language, "soid", app, "user0")
+        assert sorted(session["d"]["n"] for session in json.loads(listed)["sessions"]) == list(range(700)), language
+    # The session SSCAN reaches last is read in the listing's last batch, after more than 64 KiB
+    # were sent: corrupt, it fails the listing there, and the answer is cut short.
+    cursor, order = "0", []
+    for _ in range(100):  # a walk of 700 members takes a few calls
+        cursor, members = redis.command("SSCAN", f"{service.namespace}:{app}:us:user0", cursor, "COUNT", "250")
+        order += members
+        if cursor == "0":
+            break
+    assert cursor == "0" and len(set(order)) == 700, (cursor, len(order))
+    redis.command("HSET", f"{service.namespace}:{app}:{order[-1]}", "d", "not json")
+    for language in CLIENTS:
+        printed, reported = run_client(service, language, "soid", app, "user0", expect_exit=1)
+        assert printed == "" and reported.startswith("rest-sessions:"), (language, reported)
+    assert "incompleteAnswer" in run_client(service, "python", "soid", app, "user0", expect_exit=1)[1]
 
 
 def test_clients_report_service_errors(service):

@@ -1,5 +1,6 @@
 """config/nginx.conf works: real nginx on loopback proxies its session API to the service over keepalive,
 passing paths exactly as sent, keeps that API off the public site, and guards an app with auth_request."""
+import http.client
 import json
 import os
 import re
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from api import create_target, expect_json, one_of, since, timed
+from api import age_session, create_many, create_target, expect_json, one_of, since, timed
 from processes import REPOSITORY, free_port, http_request, wait_until
 
 EXAMPLE = (REPOSITORY / "config/nginx.conf").read_text()
@@ -153,6 +154,18 @@ def test_the_session_api_passes_paths_as_sent(nginx, service, app):
     listed = expect_json(http_request(ports.api, "GET", f"/{app}/soid/a%2Fb"), 200)["sessions"]
     assert [session["id"] for session in listed] == ["a/b"], listed
     assert len(expect_json(service.request("GET", f"/{app}/soid/bystander"), 200)["sessions"]) == 1
+
+
+def test_a_streamed_listing_passes_through_nginx_whole_or_visibly_cut(nginx, service, app, redis):
+    ports = nginx(tcp_upstream(service.port))
+    tokens = create_many(service, app, 700)
+    listed = expect_json(http_request(ports.api, "GET", f"/{app}/soapp?dt=600"), 200)["sessions"]
+    assert sorted(entry["d"]["n"] for entry in listed) == list(range(700))
+    # A failure after the first part: nginx passes the cut on (it cannot send a status any more).
+    age_session(redis, service.namespace, app, tokens[0], "user0", 100)
+    redis.command("HSET", f"{service.namespace}:{app}:{tokens[0]}", "d", "not json")
+    with pytest.raises(http.client.IncompleteRead):
+        http_request(ports.api, "GET", f"/{app}/soapp?dt=600")
 
 
 def test_docker_compose_points_the_same_example_at_its_service():

@@ -6,8 +6,8 @@ import subprocess
 
 import pytest
 
-from api import (age_session, create, expect_error, expect_json, expect_session, get, kill, one_of,
-                 segment, set_data, since, timed, until)
+from api import (age_session, create, create_many, expect_error, expect_json, expect_session, get, kill,
+                 one_of, segment, set_data, since, timed, until)
 
 
 def test_create_then_get_returns_the_session_in_contract_order(service, app):
@@ -219,12 +219,6 @@ def test_soapp_lists_recent_sessions_most_recent_first_without_tokens(service, a
     assert older not in response.text and newer not in response.text
     listing = expect_json(service.request("GET", f"/{app}/soapp?dt=30"), 200)
     assert [entry["id"] for entry in listing["sessions"]] == ["second"]
-
-
-def create_many(service, app, count):
-    """count sessions of 50 ids, each with about 140 bytes of JSON in a listing; their tokens."""
-    padding = "x" * 60
-    return [create(service, app, f"user{n % 50}", body=f'{{"n":{n},"pad":"{padding}"}}') for n in range(count)]
 
 
 def test_a_large_listing_is_sent_chunked_and_matches_its_pages(service, app):

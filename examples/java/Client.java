@@ -7,6 +7,7 @@
  *   java Client.java get APP TOKEN                        # prints the session, {} when gone
  *   java Client.java set APP TOKEN DATA_JSON              # merges DATA_JSON, prints the session
  *   java Client.java kill APP TOKEN                       # prints {"kill":1} or {"kill":0}
+ *   java Client.java soid APP ID                          # prints {"sessions":[...]} of the user
  *
  * The JDK has no JSON library: this client sends JSON text as given and returns the service's JSON text.
  */
@@ -86,6 +87,15 @@ public final class Client {
         return Integer.parseInt(find(KILL, call("DELETE", "/" + encode(app) + "/kill/" + token, null)));
     }
 
+    /**
+     * Returns the user's live sessions (without their tokens) as JSON text {"sessions":[...]}. A large
+     * listing comes chunked; one the service could not finish arrives cut short and throws, so it is
+     * never taken as whole.
+     */
+    public String sessionsOfId(String app, String id) throws IOException, InterruptedException {
+        return call("GET", "/" + encode(app) + "/soid/" + encode(id), null);
+    }
+
     private String call(String method, String path, String json) throws IOException, InterruptedException {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(Duration.ofSeconds(5))
@@ -132,9 +142,11 @@ public final class Client {
                 System.out.println(client.set(arguments[1], arguments[2], arguments[3]));
             } else if (command.equals("kill") && count == 2) {
                 System.out.println("{\"kill\":" + client.kill(arguments[1], arguments[2]) + "}");
+            } else if (command.equals("soid") && count == 2) {
+                System.out.println(client.sessionsOfId(arguments[1], arguments[2]));
             } else {
                 System.err.println("usage: java Client.java create APP ID IP [TTL] [DATA_JSON] | get APP TOKEN"
-                        + " | set APP TOKEN DATA_JSON | kill APP TOKEN");
+                        + " | set APP TOKEN DATA_JSON | kill APP TOKEN | soid APP ID");
                 System.exit(2);
             }
         } catch (IOException failure) {

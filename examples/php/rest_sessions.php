@@ -8,6 +8,7 @@
  *   php rest_sessions.php get APP TOKEN                        # prints the session, {} when gone
  *   php rest_sessions.php set APP TOKEN DATA_JSON              # merges DATA_JSON, prints the session
  *   php rest_sessions.php kill APP TOKEN                       # prints {"kill":1} or {"kill":0}
+ *   php rest_sessions.php soid APP ID                          # prints {"sessions":[...]} of the user
  */
 declare(strict_types=1);
 
@@ -73,6 +74,15 @@ final class RestSessionsClient
         return $this->call('DELETE', '/' . rawurlencode($app) . "/kill/$token")['kill'];
     }
 
+    /**
+     * Returns the user's live sessions (without their tokens). A large listing comes chunked; one the
+     * service could not finish arrives cut short, which curl reports, so it is never taken as whole.
+     */
+    public function sessionsOfId(string $app, string $id): array
+    {
+        return $this->call('GET', '/' . rawurlencode($app) . '/soid/' . rawurlencode($id))['sessions'];
+    }
+
     private function call(string $method, string $path, ?array $data = null): array
     {
         $curl = curl_init($this->baseUrl . $path);
@@ -129,9 +139,11 @@ function restSessionsMain(array $arguments): int
         $print($client->set($arguments[0], $arguments[1], json_decode($arguments[2], true, 512, JSON_THROW_ON_ERROR)));
     } elseif ($command === 'kill' && $count === 2) {
         $print(['kill' => $client->kill($arguments[0], $arguments[1])]);
+    } elseif ($command === 'soid' && $count === 2) {
+        echo json_encode(['sessions' => $client->sessionsOfId($arguments[0], $arguments[1])], JSON_PRESERVE_ZERO_FRACTION), "\n";
     } else {
         fwrite(STDERR, "usage: php rest_sessions.php create APP ID IP [TTL] [DATA_JSON] | get APP TOKEN"
-            . " | set APP TOKEN DATA_JSON | kill APP TOKEN\n");
+            . " | set APP TOKEN DATA_JSON | kill APP TOKEN | soid APP ID\n");
         return 2;
     }
     return 0;

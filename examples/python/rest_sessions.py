@@ -7,7 +7,9 @@
     python3 rest_sessions.py get APP TOKEN                        # prints the session, {} when gone
     python3 rest_sessions.py set APP TOKEN DATA_JSON              # merges DATA_JSON, prints the session
     python3 rest_sessions.py kill APP TOKEN                       # prints {"kill":1} or {"kill":0}
+    python3 rest_sessions.py soid APP ID                          # prints {"sessions":[...]} of the user
 """
+import http.client
 import json
 import os
 import re
@@ -58,6 +60,11 @@ class RestSessions:
             return 0
         return self._call("DELETE", f"/{quote(app, safe='')}/kill/{token}")["kill"]
 
+    def sessions_of_id(self, app, user_id):
+        """Returns the user's live sessions (without their tokens). A large listing comes chunked; one
+        the service could not finish arrives cut short and raises, so it is never taken as whole."""
+        return self._call("GET", f"/{quote(app, safe='')}/soid/{quote(user_id, safe='')}")["sessions"]
+
     def _call(self, method, path, data=None):
         body = None if data is None else json.dumps(data).encode()
         headers = {"Content-Type": "application/json"}
@@ -73,6 +80,8 @@ class RestSessions:
             except ValueError:
                 error = {"name": "httpError", "message": failure.reason}
             raise RestSessionsError(failure.code, error.get("name"), error.get("message")) from None
+        except http.client.IncompleteRead as failure:
+            raise RestSessionsError(0, "incompleteAnswer", f"the answer was cut short ({failure!r})") from None
 
 
 def main(arguments):
@@ -90,6 +99,8 @@ def main(arguments):
         print(json.dumps(client.set(rest[0], rest[1], json.loads(rest[2])) or {}))
     elif command == "kill" and len(rest) == 2:
         print(json.dumps({"kill": client.kill(*rest)}))
+    elif command == "soid" and len(rest) == 2:
+        print(json.dumps({"sessions": client.sessions_of_id(*rest)}))
     else:
         print(__doc__.strip(), file=sys.stderr)
         return 2
