@@ -3,7 +3,8 @@ import Logging
 
 /// One client connection: reads and parses requests, hands them to the handler, and writes the
 /// responses in request order. @unchecked Sendable: all mutable state is confined to `worker.loop`;
-/// only `respond(to:with:)` is called from other threads, and it hops to that loop first.
+/// only `respond(to:with:)` and the streamed responses' calls come from other threads, and they hop
+/// to that loop first.
 final class HTTPConnection: @unchecked Sendable {
     enum Phase {
         case open
@@ -32,6 +33,8 @@ final class HTTPConnection: @unchecked Sendable {
     private var inputEnded = false
     private var parserNeedsBytes = true
     private var closesAfterOutput = false
+    /// An aborted stream ended by closing on HTTP/1.0: an orderly close would pass for its end.
+    private var resetsAfterOutput = false
     private var isPumping = false
     private var needsPump = false
 
@@ -280,6 +283,8 @@ final class HTTPConnection: @unchecked Sendable {
             }
             slots[index].content = .awaitingHandler  // lets `stream` be changed in place, not copied
             stream.parts.append(part)
+            // Each write's whenReady is called once: one replaced before it was due says go on.
+            if let replaced = stream.whenReady { worker.loop.execute { replaced(true) } }
             stream.whenReady = whenReady
             slots[index].content = .streaming(stream)
             if index == 0 { pump() }
@@ -304,24 +309,30 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     private func renderReadySlots() {
+        compactOutput()
         var rendered = 0
         rendering: while rendered < slots.count && slots[rendered].isReady && !closesAfterOutput {
-            let slot = slots[rendered]
-            switch slot.content {
+            let context = slots[rendered].context
+            switch slots[rendered].content {
             case .continueInterim:
                 output += HTTPResponseEncoder.continueResponse
             case .response(let response):
-                HTTPResponseEncoder.append(response, context: slot.context, date: worker.currentDate(), to: &output)
+                HTTPResponseEncoder.append(response, context: context, date: worker.currentDate(), to: &output)
             case .streaming(var stream):
                 slots[rendered].content = .awaitingHandler  // lets `stream` be changed in place, not copied
-                render(&stream, context: slot.context)
+                render(&stream, context: context)
                 slots[rendered].content = .streaming(stream)
                 guard let end = stream.end else { break rendering }
-                if end == .aborted { closesAfterOutput = true }
+                if let whenReady = stream.whenReady { worker.loop.execute { whenReady(false) } }
+                if end == .aborted {
+                    closesAfterOutput = true
+                    stopsParsing = true
+                    resetsAfterOutput = context.version == .http1_0
+                }
             case .awaitingHandler:
                 break
             }
-            if !slot.context.keepAlive { closesAfterOutput = true }
+            if !context.keepAlive { closesAfterOutput = true }
             rendered += 1
         }
         guard rendered > 0 else { return }
@@ -335,13 +346,26 @@ final class HTTPConnection: @unchecked Sendable {
         }
     }
 
-    /// The head once, then the parts sent since, then the last chunk once the body has finished.
+    /// Drops the written front of the output once it is at least as long as what remains: a client
+    /// that reads steadily but never lets the output drain (a streamed answer refilled before it
+    /// empties) would otherwise keep everything ever sent in memory. Each byte moves at most once
+    /// on average.
+    private func compactOutput() {
+        guard outputOffset > 0, outputOffset >= output.count - outputOffset else { return }
+        output.removeSubrange(..<outputOffset)
+        outputOffset = 0
+    }
+
+    /// The head once, then the parts sent since, then the last chunk once the body has finished. A
+    /// stream without a body to send (HEAD, 204, 304) ends with its head: its maker's next write
+    /// learns that nothing more is wanted.
     private func render(_ stream: inout HTTPStreamedResponse, context: HTTPResponseEncoder.Context) {
         let chunked = context.version != .http1_0
         if let head = stream.head {
             stream.head = nil
             stream.hasBody = HTTPResponseEncoder.appendHead(
                 of: head, framing: chunked ? .chunked : .untilClose, context: context, date: worker.currentDate(), to: &output)
+            if !stream.hasBody || context.isHead { stream.end = stream.end ?? .finished }
             stream.parts.insert(head.body, at: 0)
         }
         if stream.hasBody && !context.isHead {
@@ -396,7 +420,9 @@ final class HTTPConnection: @unchecked Sendable {
             output.removeAll(keepingCapacity: true)
         }
         outputOffset = 0
-        if closesAfterOutput {
+        if resetsAfterOutput {
+            close()
+        } else if closesAfterOutput {
             startLingering()
         } else if slots.isEmpty && stopsParsing && worker.isShuttingDown {
             close()
@@ -408,6 +434,7 @@ final class HTTPConnection: @unchecked Sendable {
         socket.shutdownWriting()
         lingerDeadline = Self.now() + min(Self.lingerDuration, limits.headerTimeout.clampedNanoseconds)
         parser = HTTPRequestParser(limits: limits.parserLimits)
+        failStreamWriters()
         slots.removeAll()
     }
 
@@ -429,7 +456,7 @@ final class HTTPConnection: @unchecked Sendable {
         phase = .closed
         timer?.cancel()
         watcher?.stop()
-        socket.close()
+        if resetsAfterOutput { socket.closeWithReset() } else { socket.close() }
         failStreamWriters()
         slots.removeAll()
         output = []

@@ -11,10 +11,11 @@ public struct HTTPResponseStream: Sendable {
 
     let destination: Destination
 
-    /// Sends `part`. `whenReady(true)` follows once the connection has written enough of what it
-    /// holds to take more, so a slow reader holds the maker back instead of the service buffering
-    /// the whole body; `whenReady(false)` once the connection has gone: make no more parts. It may
-    /// be called on any thread, and before `write` returns.
+    /// Sends `part`. `whenReady` is called exactly once: with true once the connection has written
+    /// enough of what it holds to take more, so a slow reader holds the maker back instead of the
+    /// service buffering the whole body; with false once the connection has gone or the answer
+    /// wants no body (HEAD): make no more parts. It may be called on any thread, and before `write`
+    /// returns.
     public func write(_ part: [UInt8], whenReady: @escaping @Sendable (Bool) -> Void) {
         switch destination {
         case .connection(let connection, let sequence): connection.streamWrite(to: sequence, part, whenReady: whenReady)
@@ -27,8 +28,8 @@ public struct HTTPResponseStream: Sendable {
         end(.finished)
     }
 
-    /// The body cannot be completed (its source failed): the connection closes after the parts
-    /// sent, without the last chunk, so the client sees the response cut short.
+    /// The body cannot be completed (its source failed): the connection ends after the parts sent,
+    /// without the last chunk (on HTTP/1.0 with a reset), so the client sees the response cut short.
     public func abort() {
         end(.aborted)
     }

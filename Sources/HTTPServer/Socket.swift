@@ -90,6 +90,14 @@ struct Socket: Sendable, Hashable {
         _ = Glibc.close(descriptor)
     }
 
+    /// Closes with a reset (SO_LINGER 0) rather than an orderly end: for an answer that must not
+    /// look complete to a client that takes the end of the connection as the end of the body.
+    func closeWithReset() {
+        var immediate = linger(l_onoff: 1, l_linger: 0)
+        _ = setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &immediate, socklen_t(MemoryLayout<linger>.size))
+        close()
+    }
+
     /// The port a TCP socket is bound to, nil for other families.
     func localPort() -> Int? {
         var address = sockaddr_storage()

@@ -3,7 +3,7 @@ import HTTPServer
 import Logging
 import SessionStore
 
-/// The answer to an unpaged soapp or soid, `{"sessions":[...]}`, rendered batch by batch. A listing
+/// The answer to soapp or soid (whole or a page), `{"sessions":[...]}`, rendered batch by batch. A listing
 /// that stays under `streamingThreshold` bytes is answered whole, with its Content-Length, and a
 /// failure anywhere in it is answered with its error status. A larger one is sent on as it is
 /// rendered (chunked), the next batch asked of Redis only once the connection has taken most of
@@ -32,17 +32,29 @@ final class ListingResponse: Sendable {
 
     /// Batches come one at a time: the next only after `goOn`.
     func add(_ batch: [Session], goOn: @escaping @Sendable (Bool) -> Void) {
-        let (part, stream) = state.withLock { state -> ([UInt8]?, HTTPResponseStream?) in
+        let (part, started) = state.withLock { state -> ([UInt8]?, HTTPResponseStream?) in
             ResponseBody.append(sessions: batch, to: &state.pending)
             guard state.pending.count >= Self.streamingThreshold else { return (nil, nil) }
-            if state.stream == nil { state.stream = reply.startStream() }
-            defer { state.pending = [] }
+            defer {
+                state.pending = []
+                state.pending.reserveCapacity(2 * Self.streamingThreshold)
+            }
             return (state.pending, state.stream)
         }
-        if let part, let stream {
-            stream.write(part, whenReady: goOn)
+        guard let part else { return goOn(true) }
+        let stream: HTTPResponseStream
+        if let started {
+            stream = started
         } else {
-            goOn(true)
+            // Outside the lock: on the connection's loop, starting may write at once.
+            stream = reply.startStream()
+            state.withLock { $0.stream = stream }
+        }
+        stream.write(part) { [reply] ready in
+            // The client has gone (or asked with HEAD, which wants no body): the listing stops here,
+            // counted as the 200 it was told.
+            if !ready { reply.record(status: .ok) }
+            goOn(ready)
         }
     }
 

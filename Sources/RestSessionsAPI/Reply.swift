@@ -57,7 +57,9 @@ struct Reply: Sendable {
         stream.abort()
     }
 
-    private func record(status: HTTPStatus) {
+    /// The metrics and the access line of an answer, once per request: `send`, `finish` and `abort`
+    /// call it, and a listing whose client has gone.
+    func record(status: HTTPStatus) {
         let elapsed = ContinuousClock.now - start
         metrics.recordRequest(route: route, status: status.code, duration: elapsed)
         if let access {

@@ -31,9 +31,11 @@ final class BatchedListing: Sendable {
         store.evaluate(script, arguments + cursor, completion: { result in
             switch result {
             case .success(let batch):
+                // Only the cursor is kept while the consumer passes the batch on.
+                let cursor = batch.cursor
                 self.eachBatch(batch.sessions) { goesOn in
                     guard goesOn else { return }
-                    if let next = batch.cursor {
+                    if let next = cursor {
                         self.run(from: next)
                     } else {
                         self.completion(.success(()))

@@ -2,12 +2,14 @@
 import http.client
 import json
 import re
+import socket
 import subprocess
 
 import pytest
 
 from api import (age_session, create, create_many, expect_error, expect_json, expect_session, get, kill,
                  one_of, segment, set_data, since, timed, until)
+from processes import EVENT_DEADLINE_SECONDS, wait_until
 
 
 def test_create_then_get_returns_the_session_in_contract_order(service, app):
@@ -241,6 +243,38 @@ def test_a_large_listing_is_sent_chunked_and_matches_its_pages(service, app):
     # A listing under the threshold keeps its Content-Length.
     small = service.request("GET", f"/{app}/soid/user1")
     assert int(small.headers["Content-Length"]) == len(small.body) and len(json.loads(small.body)["sessions"]) == 14
+
+
+WRITE_SESSIONS = r"""
+local ns, app, count, padding = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+local now = tonumber(redis.call('TIME')[1])
+for i = 1, count do
+  local token = string.format('%064d', i)
+  local id = 'user' .. (i % 100)
+  redis.call('ZADD', ns .. app .. ':_sessions', now, token .. ':' .. id)
+  redis.call('ZADD', ns .. app .. ':_users', now, id)
+  redis.call('ZADD', ns .. 'SESSIONS', now + 3600, app .. ':' .. token .. ':' .. id)
+  redis.call('SADD', ns .. app .. ':us:' .. id, token)
+  redis.call('HSET', ns .. app .. ':' .. token, 'id', id, 'r', 1, 'w', 1, 'ip', '10.0.0.1', 'la', now, 'ttl', 3600,
+    'd', '{"pad":"' .. padding .. '"}')
+end
+"""
+
+
+def test_a_head_request_or_a_client_that_leaves_ends_a_large_listing_counted(service, app, redis):
+    # 40,000 sessions of about 340 bytes of JSON each: a 13.6 MB listing, far more than the
+    # sockets' buffers take, so the service learns that the client left before it could finish.
+    redis.command("EVAL", WRITE_SESSIONS, 0, f"{service.namespace}:", app, 40000, "x" * 250)
+    head = service.request("HEAD", f"/{app}/soapp?dt=600")
+    assert head.status == 200 and head.headers["Transfer-Encoding"] == "chunked" and head.body == b"", head
+    client = socket.create_connection(("127.0.0.1", service.port), timeout=10)
+    client.sendall(f"GET /{app}/soapp?dt=600 HTTP/1.1\r\nHost: t\r\n\r\n".encode())
+    assert client.recv(100).startswith(b"HTTP/1.1 200 OK")
+    client.close()
+    # Each ended listing still has its access line.
+    wait_until(lambda: re.search(rf"HEAD /{app}/soapp 200", service.log) and re.search(rf"GET /{app}/soapp 200", service.log),
+               EVENT_DEADLINE_SECONDS, "the access lines of both listings")
+    assert service.request("GET", f"/{app}/soapp?dt=600&limit=1").status == 200, "the service goes on"
 
 
 def test_a_listing_that_fails_after_its_first_part_is_cut_short(service, app, redis):

@@ -2,6 +2,10 @@ import HTTPServer
 import TestSupport
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Responses whose body the handler sends in parts (HTTPResponder.stream), through TestHandler's
 /// `/stream/N/SIZE` and `/stream-abort/N/SIZE`.
 @Suite struct LiveStreamTests {
@@ -53,6 +57,9 @@ import Testing
         let head = try client.readResponse(isHead: true)
         #expect(head.statusCode == 200 && head.header("Transfer-Encoding") == "chunked")
         #expect(try client.readResponse().text == "GET after  ", "no body came between the two")
+        // Its maker is told at its first write that no body is wanted, and makes no more.
+        #expect(await eventually { live.handler.streamRecord.stopped == 1 })
+        #expect(live.handler.streamRecord.partsMade == 1)
         await live.stop()
     }
 
@@ -79,6 +86,22 @@ import Testing
         try client.send("GET /stream-abort/3/100 HTTP/1.1\r\nHost: t\r\n\r\nGET /never-answered HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(throws: TestClient.Failure.self) { try client.readResponse() }
         #expect(try client.readsEndOfFile())
+        await live.stop()
+    }
+
+    @Test func anAbortedHTTP10StreamEndsWithAResetNotAnOrderlyClose() async throws {
+        let live = try LiveServer()
+        let client = try live.client()
+        try client.send("GET /stream-abort/3/100 HTTP/1.0\r\n\r\n")
+        var received = 0
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var result = 0
+        repeat {
+            result = buffer.withUnsafeMutableBytes { recv(client.descriptor, $0.baseAddress, $0.count, 0) }
+            received += max(result, 0)
+        } while result > 0
+        #expect(result < 0 && errno == ECONNRESET, "an orderly close would pass for the body's end (\(received) bytes)")
+        #expect(received > 300, "the head and the parts sent came before the reset")
         await live.stop()
     }
 
