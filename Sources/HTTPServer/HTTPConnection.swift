@@ -321,9 +321,13 @@ final class HTTPConnection: @unchecked Sendable {
             case .streaming(var stream):
                 slots[rendered].content = .awaitingHandler  // lets `stream` be changed in place, not copied
                 render(&stream, context: context)
+                let whenReady = stream.end == nil ? nil : stream.whenReady
+                if let whenReady {
+                    stream.whenReady = nil
+                    worker.loop.execute { whenReady(false) }
+                }
                 slots[rendered].content = .streaming(stream)
                 guard let end = stream.end else { break rendering }
-                if let whenReady = stream.whenReady { worker.loop.execute { whenReady(false) } }
                 if end == .aborted {
                     closesAfterOutput = true
                     stopsParsing = true

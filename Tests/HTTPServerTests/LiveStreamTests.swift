@@ -63,6 +63,21 @@ import Glibc
         await live.stop()
     }
 
+    @Test func aMakerWaitingBehindEarlierAnswersIsToldOnceThatHEADWantsNoBody() async throws {
+        let live = try LiveServer()
+        let client = try live.client()
+        // The stream's first part waits behind the delayed answer; once its head goes out, the
+        // HEAD ends it and, the last request, the connection: its maker hears false once.
+        try client.send("GET /delay/a/100 HTTP/1.1\r\nHost: t\r\n\r\nHEAD /stream/3/10 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        #expect(try client.readResponse().text == "GET delay|a|100  ")
+        #expect(try client.readResponse(isHead: true).header("Connection") == "close")
+        #expect(try client.readsEndOfFile())
+        #expect(await eventually { live.handler.streamRecord.stopped >= 1 })
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(live.handler.streamRecord.stopped == 1 && live.handler.streamRecord.partsMade == 1)
+        await live.stop()
+    }
+
     @Test func aSlowReaderHoldsTheMakerBack() async throws {
         let live = try LiveServer()
         let client = try TestClient(port: live.port, receiveBufferBytes: 4096)
