@@ -104,6 +104,25 @@ import Glibc
         await live.stop()
     }
 
+    @Test func requestsArrivingAfterAnAbortAreNotRead() async throws {
+        // A Unix socket's send buffer is fixed (about 200 KB, no autotuning): of a 300 KB part the
+        // client does not read, part stays in the connection's output, under the 256 KiB past which
+        // it stops reading anyway, so only the abort itself can keep the next request unread.
+        let path = "/tmp/http-server-test-\(UInt32.random(in: 0...UInt32.max)).sock"
+        let live = try LiveServer { configuration in configuration.addresses = [.unix(path: path)] }
+        let client = try TestClient(unixPath: path)
+        // The handler writes its part and aborts within the handle call: once the part is made,
+        // the abort is in.
+        try client.send("GET /stream-abort-now/300000 HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(await eventually { live.handler.streamRecord.partsMade == 1 })
+        try client.send("GET /never HTTP/1.1\r\nHost: t\r\n\r\n")
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(live.handler.heldCount == 0, "a request read after the abort, whose answer would never come")
+        #expect(throws: TestClient.Failure.self) { try client.readResponse() }
+        #expect(live.handler.heldCount == 0)
+        await live.stop()
+    }
+
     @Test func anAbortedHTTP10StreamEndsWithAResetNotAnOrderlyClose() async throws {
         let live = try LiveServer()
         let client = try live.client()

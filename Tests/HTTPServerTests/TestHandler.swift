@@ -4,7 +4,8 @@ import HTTPServer
 /// Answers "METHOD path segments query body"; `/delay/N` answers after N ms on another queue,
 /// `/never` does not answer until `release` is called, `/big/N` answers N bytes; `/stream/N/SIZE`
 /// streams "start|" then N parts of SIZE bytes (part i all the letter i % 26 from "a"), each made
-/// when the connection is ready for it, and `/stream-abort/N/SIZE` aborts after them.
+/// when the connection is ready for it, and `/stream-abort/N/SIZE` aborts after them;
+/// `/stream-abort-now/SIZE` writes one part of SIZE bytes and aborts at once, without waiting.
 final class TestHandler: HTTPHandler, @unchecked Sendable {
     // @unchecked Sendable: `held` and `streams` are only touched under `lock` (a serial queue used
     // synchronously).
@@ -40,6 +41,11 @@ final class TestHandler: HTTPHandler, @unchecked Sendable {
         case "big":
             let count = Int(request.pathSegments.last ?? "") ?? 0
             responder.respond(HTTPResponse(status: .ok, body: [UInt8](repeating: UInt8(ascii: "x"), count: count)))
+        case "stream-abort-now":
+            let stream = responder.stream(HTTPResponse(status: .ok, body: Self.streamOpening))
+            lock.sync { streams.partsMade += 1 }
+            stream.write(Self.streamPart(1, size: Int(request.pathSegments.last ?? "") ?? 0)) { _ in }
+            stream.abort()
         case "stream", "stream-abort":
             let numbers = request.pathSegments.dropFirst().compactMap { Int($0) }
             let stream = responder.stream(HTTPResponse(
