@@ -256,10 +256,15 @@ final class HTTPConnection: @unchecked Sendable {
         if index == 0 { pump() }
     }
 
+    /// The place of `sequence` among the slots while the connection is open and still owes it.
+    private func slotIndex(_ sequence: Int) -> Int? {
+        let index = sequence - firstSequence
+        return phase == .open && slots.indices.contains(index) ? index : nil
+    }
+
     /// The slot of `sequence` while its handler has not answered.
     private func awaitingSlot(_ sequence: Int) -> Int? {
-        let index = sequence - firstSequence
-        guard phase == .open, slots.indices.contains(index), case .awaitingHandler = slots[index].content else { return nil }
+        guard let index = slotIndex(sequence), case .awaitingHandler = slots[index].content else { return nil }
         return index
     }
 
@@ -278,9 +283,7 @@ final class HTTPConnection: @unchecked Sendable {
 
     func streamWrite(to sequence: Int, _ part: [UInt8], whenReady: @escaping @Sendable (Bool) -> Void) {
         onLoop { [self] in
-            guard let index = streamingSlot(sequence), case .streaming(var stream) = slots[index].content else {
-                return worker.loop.execute { whenReady(false) }
-            }
+            guard case (let index, var stream)? = openStream(sequence) else { return worker.loop.execute { whenReady(false) } }
             slots[index].content = .awaitingHandler  // lets `stream` be changed in place, not copied
             stream.parts.append(part)
             // Each write's whenReady is called once: one replaced before it was due says go on.
@@ -293,19 +296,17 @@ final class HTTPConnection: @unchecked Sendable {
 
     func streamEnd(of sequence: Int, _ end: HTTPStreamedResponse.End) {
         onLoop { [self] in
-            guard let index = streamingSlot(sequence), case .streaming(var stream) = slots[index].content else { return }
+            guard case (let index, var stream)? = openStream(sequence) else { return }
             stream.end = end
             slots[index].content = .streaming(stream)
             if index == 0 { pump() }
         }
     }
 
-    /// The slot of `sequence` while it streams a body not yet ended.
-    private func streamingSlot(_ sequence: Int) -> Int? {
-        let index = sequence - firstSequence
-        guard phase == .open, slots.indices.contains(index), case .streaming(let stream) = slots[index].content, stream.end == nil
-        else { return nil }
-        return index
+    /// The slot of `sequence` and its stream while the stream's body has not ended.
+    private func openStream(_ sequence: Int) -> (index: Int, stream: HTTPStreamedResponse)? {
+        guard let index = slotIndex(sequence), case .streaming(let stream) = slots[index].content, stream.end == nil else { return nil }
+        return (index, stream)
     }
 
     private func renderReadySlots() {
