@@ -34,7 +34,12 @@ public final class HTTPServer: Sendable {
         }
         listeners.withLock { $0 += started }
         acceptLoop.execute { [started] in for listener in started { listener.start() } }
-        context.logger.info("listening", metadata: ["addresses": "\(configuration.addresses)", "ports": "\(boundPorts)"])
+        // Port 0 asked for any free port: the log names the one the system chose.
+        let bound = started.map { listener in
+            guard case .tcp(let host, _) = listener.address, let port = listener.boundPort else { return listener.address }
+            return .tcp(host: host, port: port)
+        }
+        context.logger.info("listening", metadata: ["addresses": "\(bound.map(\.description).joined(separator: ", "))"])
     }
 
     /// The actual TCP ports after `start()`, in address order (useful with port 0).

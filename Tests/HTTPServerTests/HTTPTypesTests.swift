@@ -65,4 +65,11 @@ import Testing
         #expect(HTTPRequestParser.isAllowed(from: .chunkData(size: 1), to: .failed(.badRequest("x"))))
         #expect(!HTTPRequestParser.isAllowed(from: .fixedLengthBody(length: 1), to: .chunkSize))
     }
+
+    @Test func addressesAreWrittenAsOperatorsWriteThem() {
+        #expect(HTTPServerConfiguration.Address.tcp(host: "127.0.0.1", port: 3000).description == "127.0.0.1:3000")
+        #expect(HTTPServerConfiguration.Address.tcp(host: "::1", port: 3000).description == "[::1]:3000")
+        #expect(HTTPServerConfiguration.Address.tcp(host: "sessions.internal", port: 80).description == "sessions.internal:80")
+        #expect(HTTPServerConfiguration.Address.unix(path: "/run/rs.sock").description == "unix:/run/rs.sock")
+    }
 }

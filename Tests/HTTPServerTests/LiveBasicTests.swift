@@ -1,5 +1,8 @@
+import Foundation
 import HTTPServer
+import Logging
 import Testing
+import TestSupport
 
 @Suite struct LiveBasicTests {
     @Test func answersASimpleRequest() async throws {
@@ -11,6 +14,17 @@ import Testing
         #expect(response.text == "GET a|b c x=1&y=a b ")
         #expect(response.header("Content-Type") == "text/plain")
         #expect(response.header("Date")?.hasSuffix(" GMT") == true)
+        await live.stop()
+    }
+
+    @Test func theListeningLineNamesThePortsTheSystemChose() async throws {
+        let lines = CapturedLines()
+        let socketPath = FileManager.default.temporaryDirectory.appendingPathComponent("rs-listen-\(UUID().uuidString).sock").path
+        let live = try LiveServer(logger: Logger(label: "listen", factory: { _ in CapturingLogHandler(lines: lines, withMetadata: true) })) {
+            $0.addresses = [.tcp(host: "127.0.0.1", port: 0), .unix(path: socketPath)]
+        }
+        #expect(live.port > 0)
+        #expect(lines.all == ["listening addresses=127.0.0.1:\(live.port), unix:\(socketPath)"])
         await live.stop()
     }
 }

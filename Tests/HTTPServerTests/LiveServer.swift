@@ -9,14 +9,14 @@ struct LiveServer {
     let handler: TestHandler
     let port: Int
 
-    init(limits: HTTPServerLimits = HTTPServerLimits(), eventLoops: EventLoopGroup = .shared,
+    init(limits: HTTPServerLimits = HTTPServerLimits(), eventLoops: EventLoopGroup = .shared, logger: Logger = Logger(label: "test"),
          configure: (inout HTTPServerConfiguration) -> Void = { _ in }) throws {
         var configuration = HTTPServerConfiguration()
         configuration.addresses = [.tcp(host: "127.0.0.1", port: 0)]
         configuration.limits = limits
         configure(&configuration)
         handler = TestHandler()
-        server = HTTPServer(configuration: configuration, handler: handler, eventLoops: eventLoops, logger: Logger(label: "test"))
+        server = HTTPServer(configuration: configuration, handler: handler, eventLoops: eventLoops, logger: logger)
         try server.start()
         port = server.boundPorts.first ?? 0
     }
