@@ -54,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "rest-sessions",
             dependencies: [
-                "RestSessionsAPI", "HTTPServer", "SessionStore", "RedisClient", "EventLoops",
+                "RestSessionsAPI", "HTTPServer", "SessionStore", "RedisClient", "EventLoops", "JSONText",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 coreMetrics, .product(name: "Prometheus", package: "swift-prometheus"),

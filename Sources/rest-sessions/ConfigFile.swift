@@ -1,41 +1,45 @@
-import Foundation
+import JSONText
 
 /// The JSON config file (`--config` or `RS_CONFIG`): one object whose keys are the settings' file keys.
 enum ConfigFile {
     static func read(path: String) throws(SettingsError) -> [String: ConfigValue] {
-        let contents: Data
+        let contents: [UInt8]
         do {
-            contents = try Data(contentsOf: URL(fileURLWithPath: path))
+            contents = try SettingsFile.contents(of: path)
         } catch {
-            throw SettingsError(message: "cannot read config file \(path): \(error.localizedDescription)")
+            throw SettingsError(message: "cannot read config file \(path): \(error.reason)")
         }
         return try parse(contents, path: path)
     }
 
-    static func parse(_ contents: Data, path: String) throws(SettingsError) -> [String: ConfigValue] {
-        let members: [String: ConfigValue]
+    static func parse(_ contents: [UInt8], path: String) throws(SettingsError) -> [String: ConfigValue] {
+        // Editors on Windows may start a UTF-8 file with a byte order mark.
+        let text = contents.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(contents.dropFirst(3)) : contents
+        let document: JSONValue
         do {
-            members = try JSONDecoder().decode([String: ConfigValue].self, from: contents)
-        } catch DecodingError.typeMismatch {
-            throw SettingsError(message: "config file \(path) must hold a JSON object of settings")
+            document = try JSONParser.parse(text)
         } catch {
-            throw SettingsError(message: "config file \(path) is not valid JSON: \(reason(error))")
+            throw SettingsError(message: "config file \(path) is not valid JSON: \(error)")
         }
-        if let repeated = firstRepeatedKey(in: contents) {
-            // JSONDecoder keeps the first; most tools keep the last: either way one value is ignored.
+        guard case .object(let object) = document else {
+            throw SettingsError(message: "config file \(path) must hold a JSON object of settings")
+        }
+        if let repeated = firstRepeatedKey(in: text) {
+            // The parser keeps the last, as JSON.parse does: either way one value would be ignored.
             throw SettingsError(message: "key \"\(repeated)\" appears more than once in config file \(path)")
         }
         let knownKeys = SettingDefinition.all.map(\.fileKey)
-        if let unknownKey = members.keys.sorted().first(where: { !knownKeys.contains($0) }) {
+        if let unknownKey = object.map(\.key).sorted().first(where: { !knownKeys.contains($0) }) {
             throw SettingsError(
                 message: "unknown key \"\(unknownKey)\" in config file \(path); known keys: \(knownKeys.joined(separator: ", "))")
         }
-        return members
+        // Known keys are ASCII, so no two left here are equal as Swift Strings but distinct in JSON.
+        return Dictionary(object.map { ($0.key, ConfigValue(json: $0.value)) }, uniquingKeysWith: { _, last in last })
     }
 
     /// The first member name of the top-level object that appears twice, as written (escapes not
     /// decoded); `contents` is valid JSON already.
-    static func firstRepeatedKey(in contents: Data) -> String? {
+    static func firstRepeatedKey(in contents: [UInt8]) -> String? {
         var seen: Set<String> = []
         var depth = 0
         var index = contents.startIndex
@@ -63,16 +67,5 @@ enum ConfigFile {
             index = contents.index(after: index)
         }
         return nil
-    }
-
-    /// The parser's own words (they name the position) rather than the decoder's generic sentence.
-    private static func reason(_ error: any Error) -> String {
-        guard case DecodingError.dataCorrupted(let context) = error else { return String(describing: error) }
-        if let underlying = context.underlyingError as? NSError,
-            let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String
-        {
-            return detail
-        }
-        return context.debugDescription
     }
 }

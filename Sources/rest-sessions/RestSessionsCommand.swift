@@ -1,5 +1,8 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 
 @main
@@ -106,16 +109,15 @@ struct RestSessionsCommand: ParsableCommand {
             command = try parse()
         } catch {
             guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            Foundation.exit(2)
+            StandardError.write(fullMessage(for: error) + "\n")
+            Glibc.exit(2)
         }
         let settings: Settings
         do {
             settings = try Settings.load(
                 flags: command.flagValues, configPath: command.configPath, environment: ProcessInfo.processInfo.environment)
         } catch {
-            FileHandle.standardError.write(Data("rest-sessions: \(error.message)\n".utf8))
-            Foundation.exit(2)
+            StandardError.exit(code: 2, message: error.message)
         }
         LoggingSetup.bootstrap(level: settings.logLevel)
         for (name, meant) in Settings.unknownEnvironmentNames(in: ProcessInfo.processInfo.environment) {

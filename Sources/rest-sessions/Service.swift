@@ -1,6 +1,8 @@
 import Dispatch
 import EventLoops
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import HTTPServer
 import Logging
 import RedisClient
@@ -27,13 +29,13 @@ final class Service: Sendable {
         do {
             redisConfiguration = try settings.redisConfiguration()
         } catch {
-            Self.exit(code: 2, message: error.message)
+            StandardError.exit(code: 2, message: error.message)
         }
         var apiOptions = RestSessionsAPIOptions()
         do {
             apiOptions.apiKeys = try settings.loadAPIKeys()
         } catch {
-            Self.exit(code: 2, message: error.message)
+            StandardError.exit(code: 2, message: error.message)
         }
         if let file = settings.apiKeysFile, let mode = Self.modeReadableByOthers(file) {
             logger.warning("API keys file \(file) can be read by other users of this host (mode \(mode)); chmod 600 it")
@@ -64,7 +66,7 @@ final class Service: Sendable {
         do {
             try server.start()
         } catch {
-            Self.exit(code: 1, message: "cannot listen on \(listeningDescription(ports: nil)): \(error)")
+            StandardError.exit(code: 1, message: "cannot listen on \(listeningDescription(ports: nil)): \(error)")
         }
         logFileDescriptorLimit(raised: FileDescriptorLimit.raiseToHardLimit())
         logger.notice(
@@ -103,7 +105,7 @@ final class Service: Sendable {
                 for loop in eventLoops.loops { loop.sync {} }
                 eventLoops.shutdown()
                 self.logger.notice("stopped")
-                Foundation.exit(0)
+                Glibc.exit(0)
             }
         }
     }
@@ -126,9 +128,8 @@ final class Service: Sendable {
     }
 
     private func listeningDescription(ports: [Int]?) -> String {
-        let tcpHost = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
-        let tcp = "\(tcpHost):\(ports?.first ?? settings.port)"
-        return settings.socket.map { "\(tcp) and unix:\($0)" } ?? tcp
+        let tcp = HTTPServerConfiguration.Address.tcp(host: settings.host, port: ports?.first ?? settings.port)
+        return settings.socket.map { "\(tcp) and \(HTTPServerConfiguration.Address.unix(path: $0))" } ?? tcp.description
     }
 
     private func logFileDescriptorLimit(raised: (before: UInt64, after: UInt64)?) {
@@ -169,11 +170,5 @@ final class Service: Sendable {
         case .tcp(let host, let port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         case .unix(let path): "unix:\(path)"
         }
-    }
-
-    /// Start-up failures go to stderr even when logging is off (`none`).
-    private static func exit(code: Int32, message: String) -> Never {
-        FileHandle.standardError.write(Data("rest-sessions: \(message)\n".utf8))
-        Foundation.exit(code)
     }
 }

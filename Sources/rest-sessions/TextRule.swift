@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 import RedisClient
 import RestSessionsAPI
 
@@ -68,11 +67,14 @@ enum TextRule {
     }
 
     static func readAPIKeysFile(_ path: String) throws(SettingsError) -> String {
+        let contents: [UInt8]
         do {
-            return try String(contentsOfFile: path, encoding: .utf8)
+            contents = try SettingsFile.contents(of: path)
         } catch {
-            throw SettingsError(message: "cannot read it: \(error.localizedDescription)")
+            throw SettingsError(message: "cannot read it: \(error.reason)")
         }
+        guard let text = String(validating: contents, as: UTF8.self) else { throw SettingsError(message: "it is not UTF-8 text") }
+        return text
     }
 
     private static func verdict(_ parse: () throws(APIKeysError) -> APIKeys) -> Verdict {

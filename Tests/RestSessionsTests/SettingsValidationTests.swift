@@ -95,6 +95,16 @@ import Testing
         }
         #expect(missing.message.hasPrefix(
             #"invalid RS_API_KEYS_FILE "/nonexistent/keys": expected a readable file of KEY or KEY:app1:app2 lines (cannot read it: "#))
+        let directory = try #require(throws: SettingsError.self) {
+            try Settings.load(flags: [:], configPath: nil, environment: ["RS_API_KEYS_FILE": "/"])
+        }
+        #expect(directory.message == #"invalid RS_API_KEYS_FILE "/": expected a readable file of KEY or KEY:app1:app2 lines (cannot read it: Is a directory)"#)
+        let latin1 = try TemporaryConfigFile(bytes: Array("0123456789abcdef-caf".utf8) + [0xE9])
+        #expect(throws: SettingsError(message: """
+            invalid RS_API_KEYS_FILE "\(latin1.path)": expected a readable file of KEY or KEY:app1:app2 lines (it is not UTF-8 text)
+            """)) {
+            try Settings.load(flags: [:], configPath: nil, environment: ["RS_API_KEYS_FILE": latin1.path])
+        }
         let file = try TemporaryConfigFile("# ops\n0123456789abcdef\n\nshort-key\n")
         #expect(throws: SettingsError(message: """
             invalid RS_API_KEYS_FILE "\(file.path)": expected a readable file of KEY or KEY:app1:app2 lines \
@@ -128,6 +138,10 @@ import Testing
     @Test(arguments: [
         (#"{"port": true}"#, "invalid port true in config file PATH: expected an integer from 0 to 65535"),
         (#"{"port": 3000.5}"#, "invalid port 3000.5 in config file PATH: expected an integer from 0 to 65535"),
+        // Numbers are named as written: an integer has neither fraction nor exponent.
+        (#"{"port": 3000.0}"#, "invalid port 3000.0 in config file PATH: expected an integer from 0 to 65535"),
+        (#"{"port": 3e3}"#, "invalid port 3e3 in config file PATH: expected an integer from 0 to 65535"),
+        (#"{"port": 99999999999999999999}"#, "invalid port 99999999999999999999 in config file PATH: expected an integer from 0 to 65535"),
         (#"{"namespace": 12}"#, "invalid namespace 12 in config file PATH: expected 1 to 64 characters without ':' or whitespace"),
         (#"{"host": null}"#, "invalid host null in config file PATH: expected an IPv4/IPv6 literal or a host name"),
         (#"{"logLevel": ["info"]}"#,
@@ -172,7 +186,13 @@ import Testing
         let error = try #require(throws: SettingsError.self) {
             try Settings.load(flags: [:], configPath: file.path, environment: [:])
         }
-        #expect(error.message.hasPrefix("config file \(file.path) is not valid JSON: "))
+        // The parser's own words, with where it stopped (the offset of the end: the text is 14 bytes).
+        #expect(error.message == "config file \(file.path) is not valid JSON: Expected a string as object key at byte 14")
+    }
+
+    @Test func aConfigFileMayStartWithAByteOrderMark() throws {
+        let file = try TemporaryConfigFile("\u{FEFF}{\"port\": 3001}")
+        #expect(try Settings.load(flags: [:], configPath: file.path, environment: [:]).port == 3001)
     }
 
     @Test func aConfigFileThatIsNoObjectIsReported() throws {
@@ -186,6 +206,20 @@ import Testing
         let error = try #require(throws: SettingsError.self) {
             try Settings.load(flags: [:], configPath: "/nonexistent/rest-sessions.json", environment: [:])
         }
-        #expect(error.message.hasPrefix("cannot read config file /nonexistent/rest-sessions.json: "))
+        #expect(error.message == "cannot read config file /nonexistent/rest-sessions.json: No such file or directory")
+        #expect(throws: SettingsError(message: "cannot read config file /: Is a directory")) {
+            try Settings.load(flags: [:], configPath: "/", environment: [:])
+        }
+    }
+
+    @Test func aConfigFileIsReadUpToABound() throws {
+        let settings = Array(#"{"port": 3002}"#.utf8)
+        let spaces = [UInt8](repeating: UInt8(ascii: " "), count: SettingsFile.maxBytes - settings.count)
+        let largest = try TemporaryConfigFile(bytes: spaces + settings)
+        #expect(try Settings.load(flags: [:], configPath: largest.path, environment: [:]).port == 3002)
+        let tooLarge = try TemporaryConfigFile(bytes: [UInt8(ascii: " ")] + spaces + settings)
+        #expect(throws: SettingsError(message: "cannot read config file \(tooLarge.path): larger than 16 MiB")) {
+            try Settings.load(flags: [:], configPath: tooLarge.path, environment: [:])
+        }
     }
 }

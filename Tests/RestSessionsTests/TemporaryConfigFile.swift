@@ -5,11 +5,15 @@ final class TemporaryConfigFile {
     let path: String
     private let directory: URL
 
-    init(_ contents: String) throws {
+    convenience init(_ contents: String) throws {
+        try self.init(bytes: Array(contents.utf8))
+    }
+
+    init(bytes: [UInt8]) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("rs-config-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent("rest-sessions.json")
-        try Data(contents.utf8).write(to: file)
+        try Data(bytes).write(to: file)
         path = file.path
     }
 
