@@ -3,28 +3,27 @@ import JSONText
 /// The JSON config file (`--config` or `RS_CONFIG`): one object whose keys are the settings' file keys.
 enum ConfigFile {
     static func read(path: String) throws(SettingsError) -> [String: ConfigValue] {
-        let contents: [UInt8]
+        let text: SettingsFile.Text
         do {
-            contents = try SettingsFile.contents(of: path)
+            text = try SettingsFile.text(of: path)
         } catch {
-            throw SettingsError(message: "cannot read config file \(path): \(error.reason)")
+            throw SettingsError(message: error.message(naming: "config file \(path)"))
         }
-        return try parse(contents, path: path)
+        return try parse(text, path: path)
     }
 
-    static func parse(_ contents: [UInt8], path: String) throws(SettingsError) -> [String: ConfigValue] {
-        // Editors on Windows may start a UTF-8 file with a byte order mark.
-        let text = contents.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(contents.dropFirst(3)) : contents
+    static func parse(_ text: SettingsFile.Text, path: String) throws(SettingsError) -> [String: ConfigValue] {
         let document: JSONValue
         do {
-            document = try JSONParser.parse(text)
+            document = try JSONParser.parse(text.bytes)
         } catch {
-            throw SettingsError(message: "config file \(path) is not valid JSON: \(error)")
+            // Strict RFC 8259, as the API reads bodies: no trailing comma, no comment.
+            throw SettingsError(message: "config file \(path) is not valid JSON: \(error.message) at byte \(text.offset + error.offset)")
         }
         guard case .object(let object) = document else {
             throw SettingsError(message: "config file \(path) must hold a JSON object of settings")
         }
-        if let repeated = firstRepeatedKey(in: text) {
+        if let repeated = firstRepeatedKey(in: Array(text.bytes)) {
             // The parser keeps the last, as JSON.parse does: either way one value would be ignored.
             throw SettingsError(message: "key \"\(repeated)\" appears more than once in config file \(path)")
         }
@@ -33,12 +32,14 @@ enum ConfigFile {
             throw SettingsError(
                 message: "unknown key \"\(unknownKey)\" in config file \(path); known keys: \(knownKeys.joined(separator: ", "))")
         }
-        // Known keys are ASCII, so no two left here are equal as Swift Strings but distinct in JSON.
+        // firstRepeatedKey refused keys that Swift's String equality (canonical equivalence) would
+        // merge, so nothing is merged here; the merge only keeps a config file from ever trapping.
         return Dictionary(object.map { ($0.key, ConfigValue(json: $0.value)) }, uniquingKeysWith: { _, last in last })
     }
 
-    /// The first member name of the top-level object that appears twice, as written (escapes not
-    /// decoded); `contents` is valid JSON already.
+    /// The first member name of the top-level object that appears twice, escapes decoded and
+    /// compared as Swift compares strings (`"port"` and `"\u0070ort"` are one key, and so are two
+    /// canonically equivalent spellings); `contents` is valid JSON already.
     static func firstRepeatedKey(in contents: [UInt8]) -> String? {
         var seen: Set<String> = []
         var depth = 0
@@ -54,12 +55,15 @@ enum ConfigFile {
                 while end < contents.endIndex && contents[end] != UInt8(ascii: "\"") {
                     end = contents.index(end, offsetBy: contents[end] == UInt8(ascii: "\\") ? 2 : 1)
                 }
-                let string = String(decoding: contents[contents.index(after: index)..<min(end, contents.endIndex)], as: UTF8.self)
-                index = min(end, contents.endIndex)
+                end = min(end, contents.index(before: contents.endIndex))
+                let literal = contents[index...end]
+                index = end
                 var next = contents.index(after: index)
                 while next < contents.endIndex && [0x20, 0x09, 0x0A, 0x0D].contains(contents[next]) { next += 1 }
-                if depth == 1 && next < contents.endIndex && contents[next] == UInt8(ascii: ":") && !seen.insert(string).inserted {
-                    return string
+                if depth == 1, next < contents.endIndex, contents[next] == UInt8(ascii: ":"),
+                    case .string(let key)? = try? JSONParser.parse(literal), !seen.insert(key).inserted
+                {
+                    return key
                 }
             default:
                 break

@@ -67,14 +67,11 @@ enum TextRule {
     }
 
     static func readAPIKeysFile(_ path: String) throws(SettingsError) -> String {
-        let contents: [UInt8]
         do {
-            contents = try SettingsFile.contents(of: path)
+            return try SettingsFile.text(of: path).string
         } catch {
-            throw SettingsError(message: "cannot read it: \(error.reason)")
+            throw SettingsError(message: error.message(naming: "it"))
         }
-        guard let text = String(validating: contents, as: UTF8.self) else { throw SettingsError(message: "it is not UTF-8 text") }
-        return text
     }
 
     private static func verdict(_ parse: () throws(APIKeysError) -> APIKeys) -> Verdict {

@@ -1,4 +1,3 @@
-import Foundation
 import HTTPServer
 import Logging
 import Testing
@@ -19,7 +18,7 @@ import TestSupport
 
     @Test func theListeningLineNamesThePortsTheSystemChose() async throws {
         let lines = CapturedLines()
-        let socketPath = FileManager.default.temporaryDirectory.appendingPathComponent("rs-listen-\(UUID().uuidString).sock").path
+        let socketPath = "/tmp/http-server-test-listen-\(UInt32.random(in: 0...UInt32.max)).sock"
         let live = try LiveServer(logger: Logger(label: "listen", factory: { _ in CapturingLogHandler(lines: lines, withMetadata: true) })) {
             $0.addresses = [.tcp(host: "127.0.0.1", port: 0), .unix(path: socketPath)]
         }

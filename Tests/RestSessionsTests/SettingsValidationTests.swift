@@ -1,4 +1,5 @@
 import Foundation
+import RestSessionsAPI
 import Testing
 
 @testable import rest_sessions
@@ -105,6 +106,8 @@ import Testing
             """)) {
             try Settings.load(flags: [:], configPath: nil, environment: ["RS_API_KEYS_FILE": latin1.path])
         }
+        let marked = try TemporaryConfigFile("\u{FEFF}# ops\n0123456789abcdef\n")
+        #expect(try Settings.load(flags: [:], configPath: nil, environment: ["RS_API_KEYS_FILE": marked.path]).loadAPIKeys()?.count == 1)
         let file = try TemporaryConfigFile("# ops\n0123456789abcdef\n\nshort-key\n")
         #expect(throws: SettingsError(message: """
             invalid RS_API_KEYS_FILE "\(file.path)": expected a readable file of KEY or KEY:app1:app2 lines \
@@ -170,36 +173,47 @@ import Testing
     }
 
     @Test func aKeyGivenTwiceInTheConfigFileIsRefused() throws {
-        for text in [#"{"port": 3963, "port": "abc"}"#, "{\n  \"port\" : 3961,\n  \"host\": \"port\",\n  \"port\":3962\n}"] {
+        // The same name spelt with an escape is the same key once decoded.
+        for text in [#"{"port": 3963, "port": "abc"}"#, "{\n  \"port\" : 3961,\n  \"host\": \"port\",\n  \"port\":3962\n}",
+                     #"{"port": 3963, "\u0070ort": 3964}"#] {
             let file = try TemporaryConfigFile(text)
             #expect(throws: SettingsError(message: "key \"port\" appears more than once in config file \(file.path)")) {
                 try Settings.load(flags: [:], configPath: file.path, environment: [:])
             }
+        }
+        // Two spellings Swift takes for one string (KELVIN SIGN is canonically K): one key, not two
+        // members of which one would silently win.
+        let kelvin = try TemporaryConfigFile(#"{"apiKeysFile": "/a", "api\u212AeysFile": "/b"}"#)
+        #expect(throws: SettingsError(message: "key \"api\u{212A}eysFile\" appears more than once in config file \(kelvin.path)")) {
+            try Settings.load(flags: [:], configPath: kelvin.path, environment: [:])
         }
         // A value equal to a key, or a string with an escaped quote, is not a key.
         let file = try TemporaryConfigFile(#"{"host": "port", "namespace": "a\"port\"", "port": 3000}"#)
         #expect(try Settings.load(flags: [:], configPath: file.path, environment: [:]).port == 3000)
     }
 
-    @Test func aMalformedConfigFileIsReported() throws {
-        let file = try TemporaryConfigFile(#"{"port": 3000,"#)
-        let error = try #require(throws: SettingsError.self) {
+    @Test(arguments: [
+        // The parser's own words, with where it stopped (the offset of the end: the text is 14 bytes).
+        (Array(#"{"port": 3000,"#.utf8), "config file PATH is not valid JSON: Expected a string as object key at byte 14"),
+        // Strict RFC 8259: no trailing comma.
+        (Array(#"{"port": 3000,}"#.utf8), "config file PATH is not valid JSON: Expected a string as object key at byte 14"),
+        // Offsets count a byte order mark: they name the file's bytes.
+        ([0xEF, 0xBB, 0xBF] + Array(#"{"port": 3000,"#.utf8), "config file PATH is not valid JSON: Expected a string as object key at byte 17"),
+        ([0xFF, 0xFE] + #"{"port": 3000}"#.utf8.flatMap { [$0, 0] },
+         "config file PATH is not UTF-8 text (UTF-16, by its byte order mark: save it as UTF-8)"),
+        (Array(#"{"namespace": "caf"#.utf8) + [0xE9] + Array(#""}"#.utf8), "config file PATH is not UTF-8 text"),
+        (Array(#"[{"port": 3000}]"#.utf8), "config file PATH must hold a JSON object of settings"),
+    ] as [([UInt8], String)])
+    func aConfigFileThatIsNoJSONObjectInUTF8IsRefused(contents: [UInt8], message: String) throws {
+        let file = try TemporaryConfigFile(bytes: contents)
+        #expect(throws: SettingsError(message: message.replacingOccurrences(of: "PATH", with: file.path))) {
             try Settings.load(flags: [:], configPath: file.path, environment: [:])
         }
-        // The parser's own words, with where it stopped (the offset of the end: the text is 14 bytes).
-        #expect(error.message == "config file \(file.path) is not valid JSON: Expected a string as object key at byte 14")
     }
 
     @Test func aConfigFileMayStartWithAByteOrderMark() throws {
         let file = try TemporaryConfigFile("\u{FEFF}{\"port\": 3001}")
         #expect(try Settings.load(flags: [:], configPath: file.path, environment: [:]).port == 3001)
-    }
-
-    @Test func aConfigFileThatIsNoObjectIsReported() throws {
-        let file = try TemporaryConfigFile(#"[{"port": 3000}]"#)
-        #expect(throws: SettingsError(message: "config file \(file.path) must hold a JSON object of settings")) {
-            try Settings.load(flags: [:], configPath: file.path, environment: [:])
-        }
     }
 
     @Test func aMissingConfigFileIsReported() throws {
