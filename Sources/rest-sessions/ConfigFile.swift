@@ -23,7 +23,7 @@ enum ConfigFile {
         guard case .object(let object) = document else {
             throw SettingsError(message: "config file \(path) must hold a JSON object of settings")
         }
-        if let repeated = firstRepeatedKey(in: Array(text.bytes)) {
+        if let repeated = firstRepeatedKey(in: text.bytes) {
             // The parser keeps the last, as JSON.parse does: either way one value would be ignored.
             throw SettingsError(message: "key \"\(repeated)\" appears more than once in config file \(path)")
         }
@@ -40,7 +40,7 @@ enum ConfigFile {
     /// The first member name of the top-level object that appears twice, escapes decoded and
     /// compared as Swift compares strings (`"port"` and `"\u0070ort"` are one key, and so are two
     /// canonically equivalent spellings); `contents` is valid JSON already.
-    static func firstRepeatedKey(in contents: [UInt8]) -> String? {
+    static func firstRepeatedKey(in contents: ArraySlice<UInt8>) -> String? {
         var seen: Set<String> = []
         var depth = 0
         var index = contents.startIndex
