@@ -199,7 +199,7 @@ final class RedisConnection: @unchecked Sendable {
     func masterMoved(to endpoint: RedisConfiguration.Endpoint) {
         loop.execute { [self] in
             guard let context, currentEndpoint != endpoint else { return }
-            teardownReason = "the sentinels switched the master to \(Self.describe(endpoint))"
+            teardownReason = "the sentinels switched the master to \(endpoint)"
             tearDown(context)
         }
     }
@@ -739,18 +739,11 @@ final class RedisConnection: @unchecked Sendable {
     }
 
     /// The configured endpoint (with Sentinel, not the master's: see `currentEndpointDescription`).
-    var endpointDescription: String { Self.describe(configuration.endpoint) }
+    var endpointDescription: String { configuration.endpoint.description }
 
     private var currentEndpointDescription: String {
-        if let currentEndpoint { return Self.describe(currentEndpoint) }
+        if let currentEndpoint { return currentEndpoint.description }
         return configuration.sentinel.map { "master \($0.masterName) via Sentinel" } ?? endpointDescription
-    }
-
-    private static func describe(_ endpoint: RedisConfiguration.Endpoint) -> String {
-        switch endpoint {
-        case .tcp(let host, let port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-        case .unix(let path): "unix:\(path)"
-        }
     }
 
     // MARK: Subscriptions

@@ -159,16 +159,9 @@ final class Service: Sendable {
     /// The endpoint and database, never the credentials.
     private static func describe(_ configuration: RedisConfiguration) -> String {
         if let sentinel = configuration.sentinel {
-            let sentinels = sentinel.sentinels.map(describe).joined(separator: ",")
+            let sentinels = sentinel.sentinels.map(\.description).joined(separator: ",")
             return "master \(sentinel.masterName) via sentinels \(sentinels) db \(configuration.database)"
         }
-        return "\(describe(configuration.endpoint)) db \(configuration.database)"
-    }
-
-    private static func describe(_ endpoint: RedisConfiguration.Endpoint) -> String {
-        switch endpoint {
-        case .tcp(let host, let port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-        case .unix(let path): "unix:\(path)"
-        }
+        return "\(configuration.endpoint) db \(configuration.database)"
     }
 }

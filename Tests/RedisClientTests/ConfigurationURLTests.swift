@@ -77,4 +77,10 @@ import Testing
             #expect(error.message.contains(expected), "\(url): \(error.message)")
         }
     }
+
+    @Test func endpointsAreNamedAsLogLinesWriteThem() throws {
+        #expect(try RedisConfiguration(url: "redis://[::1]:6380").endpoint.description == "[::1]:6380")
+        #expect(try RedisConfiguration(url: "redis://redis.example").endpoint.description == "redis.example:6379")
+        #expect(try RedisConfiguration(url: "unix:///run/redis.sock").endpoint.description == "unix:/run/redis.sock")
+    }
 }
