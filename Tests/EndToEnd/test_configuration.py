@@ -111,6 +111,34 @@ def test_a_missing_config_file_stops_start_up_with_exit_2(tmp_path):
     assert code == 2 and str(missing) in stderr, (code, stderr)
 
 
+def test_the_refusal_reaches_a_non_blocking_stderr_that_is_full_at_first(tmp_path):
+    """stderr shared with a parent that set O_NONBLOCK, its pipe full when the message is written:
+    the service waits for room (up to a second) instead of losing the message on EAGAIN."""
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    filler = 0
+    try:
+        while True:
+            filler += os.write(write_end, b"x" * 4096)
+    except BlockingIOError:
+        pass
+    environment = service_environment(free_port(), "unused", RS_NAMESPACE=None)
+    process = subprocess.Popen([str(binary_path()), "--config", str(tmp_path / "nowhere.json")], env=environment,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=write_end)
+    os.close(write_end)
+    try:
+        time.sleep(0.3)  # the service meets the full pipe first
+        received = b""
+        while chunk := os.read(read_end, 65536):  # ends when the service exits and closes its end
+            received += chunk
+        assert process.wait(timeout=15) == 2
+    finally:
+        process.kill()
+        os.close(read_end)
+    assert received[:filler] == b"x" * filler
+    assert received[filler:].decode() == f"rest-sessions: cannot read config file {tmp_path / 'nowhere.json'}: No such file or directory\n"
+
+
 def test_help_lists_every_setting_with_its_env_name_and_default():
     finished = subprocess.run([str(binary_path()), "--help"], capture_output=True, text=True, timeout=15)
     assert finished.returncode == 0, finished
